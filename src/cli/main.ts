@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { registerMigrateCommand } from './migrate-command.js';
+import { registerSendCommand } from './send-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerStatusCommand } from './status-command.js';
+
+const program = new Command()
+  .name('smsgate')
+  .description('Self-hosted SMS gateway')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+registerSendCommand(program);
+registerStatusCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

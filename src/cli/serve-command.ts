@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load-config.js';
+import { Gateway } from '../gateway.js';
+import { addServerOptions, overridesFrom, portOption } from './server-options.js';
+
+export function registerServeCommand(program: Command): void {
+  addServerOptions(
+    program
+      .command('serve')
+      .description('run the gateway (HTTP API, dispatcher, connectors)')
+      .option('--host <host>', 'address to listen on [SMSGATE_HOST] (default 127.0.0.1)')
+      .option('--port <port>', 'HTTP port [SMSGATE_PORT] (default 8080)', portOption)
+      .option(
+        '--smpp-port <port>',
+        'port of the SMPP server, 0 disables [SMSGATE_SMPP_PORT] (default 2775)',
+        portOption,
+      )
+      .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent [SMSGATE_LOG_LEVEL]'),
+  ).action(async (options: Record<string, unknown>) => {
+    const config = loadConfig(overridesFrom(options));
+    const gateway = await Gateway.create({ config, adminKey: process.env.SMSGATE_ADMIN_KEY || undefined });
+    await gateway.start();
+    if (gateway.generatedAdminKey) {
+      // Printed once, to the terminal only: it is stored hashed and cannot be shown again.
+      process.stdout.write(
+        `\nCreated the admin account. Its API key (shown only now, keep it safe):\n\n  ${gateway.generatedAdminKey}\n\n` +
+          `Try: curl -H "Authorization: Bearer ${gateway.generatedAdminKey}" -H "Content-Type: application/json" \\\n` +
+          `       -d '{"to":"+447911123456","text":"Hello from smsgate"}' ${gateway.url}/v1/messages\n\n`,
+      );
+    }
+    gateway.logger.info(
+      { url: gateway.url, store: gateway.store.location, connectors: [...gateway.connectors.keys()] },
+      'smsgate is running',
+    );
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      gateway.logger.info({ signal }, 'stopping: draining in-flight messages');
+      gateway.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          gateway.logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../core/statuses.js';
+
+/** A destination-matching rule of the built-in simulator and what happens to matching messages. */
+const simRuleSchema = z
+  .object({
+    /** Destination (E.164) ends with this string. */
+    suffix: z.string().min(1).optional(),
+    /** Destination (E.164) starts with this string. */
+    prefix: z.string().min(1).optional(),
+    outcome: z.enum(['delivered', 'undelivered', 'expired', 'rejected', 'throttled', 'silent']),
+    /** For `throttled`: how many submits fail (retryable) before one succeeds. */
+    times: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const DEFAULT_SIM_RULES: z.infer<typeof simRuleSchema>[] = [
+  { suffix: '0000', outcome: 'undelivered' },
+  { suffix: '0001', outcome: 'rejected' },
+  { suffix: '0002', outcome: 'expired' },
+  { suffix: '0003', outcome: 'throttled', times: 2 },
+];
+
+const simConnectorSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+    type: z.literal('sim'),
+    /** Delay between an accepted submit and its delivery receipt. */
+    receiptDelayMs: z.number().int().min(0).max(3_600_000).default(50),
+    /** Maximum submissions in flight at once (the connector's window). */
+    window: z.number().int().min(1).max(100_000).default(1000),
+    rules: z.array(simRuleSchema).default(DEFAULT_SIM_RULES),
+  })
+  .strict();
+
+export const connectorSchema = z.discriminatedUnion('type', [simConnectorSchema]);
+
+const routeSchema = z
+  .object({
+    /** Destination prefix in E.164 (`+44`, `+4477`); the longest match wins. Omit for a catch-all. */
+    prefix: z
+      .string()
+      .regex(/^\+\d*$/, 'an E.164 prefix such as +44')
+      .optional(),
+    connector: z.string().min(1),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** Port of the gateway's own SMPP server; 0 disables it. */
+    smppPort: z.number().int().min(0).max(65535).default(2775),
+    dataDir: z.string().min(1).default('./data'),
+    /** `postgres://…` switches to PostgreSQL; otherwise SQLite in `dataDir/smsgate.db`. */
+    databaseUrl: z.string().min(1).optional(),
+    /** ISO 3166 region used to read national numbers (e.g. `GB`); without it numbers must be E.164. */
+    defaultRegion: z.string().length(2).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Log message bodies and phone numbers (off by default: they are personal data). */
+    logMessageContent: z.boolean().default(false),
+    /** Largest request body accepted, in bytes. */
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Most recipients in one request. */
+    maxRecipientsPerRequest: z.number().int().min(1).max(100_000).default(1000),
+    /** Longest text accepted, in characters. */
+    maxTextLength: z.number().int().min(1).max(100_000).default(1600),
+    sqlite: z
+      .object({
+        /** `full` survives power loss; `normal` survives a crash of the process only. */
+        synchronous: z.enum(['full', 'normal']).default('full'),
+      })
+      .strict()
+      .prefault({}),
+    queue: z
+      .object({
+        /** Non-final, not-yet-sent messages allowed in the store; past it accepts get 503. */
+        maxQueued: z.number().int().min(1).default(1_000_000),
+        /** Messages kept ready in memory; the rest wait on disk and are read back as the queue drains. */
+        maxInMemory: z.number().int().min(100).default(50_000),
+        /** Submission attempts before a message is `failed`. */
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        retryBaseMs: z.number().int().min(1).default(2_000),
+        retryMaxMs: z.number().int().min(1).default(600_000),
+        /** Validity when a message names none; past it an unsent message is `expired`. */
+        defaultValiditySeconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(48 * 3600),
+        /** Accepted requests committed together in one transaction at most. */
+        maxBatch: z.number().int().min(1).max(10_000).default(2_000),
+      })
+      .strict()
+      .prefault({}),
+    idempotencyTtlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(24 * 3600),
+    connectors: z.array(connectorSchema).default([]),
+    routes: z.array(routeSchema).default([]),
+    /** Statuses listed here are logged at info level as they happen (debugging aid). */
+    logStatuses: z.array(z.enum(MESSAGE_STATUSES)).default([]),
+  })
+  .strict();
+
+/** The configuration as written in the file / flags / environment, before defaults. */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The validated, defaulted configuration. */
+export type Config = Readonly<z.output<typeof configSchema>>;
+export type ConnectorConfig = z.output<typeof connectorSchema>;
+export type SimConnectorConfig = z.output<typeof simConnectorSchema>;
+export type SimRule = z.output<typeof simRuleSchema>;

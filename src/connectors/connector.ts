@@ -1,0 +1,111 @@
+import type { SenderKind } from '../core/phone-numbers.js';
+import type { Encoding } from '../core/text-encoding.js';
+
+/** What a connector is handed to send: one message, already validated, encoded and counted. */
+export interface OutboundMessage {
+  readonly id: string;
+  /** E.164 destination. */
+  readonly to: string;
+  readonly from: string | null;
+  readonly fromKind: SenderKind | null;
+  readonly text: string;
+  readonly encoding: Encoding;
+  readonly segments: number;
+  /** 0 (low) … 3 (urgent). */
+  readonly priority: number;
+  /** 1 on the first try. */
+  readonly attempt: number;
+  /** Epoch ms after which the upstream should stop trying. */
+  readonly expiresAt: number;
+}
+
+/** An accepted submission: one upstream id per segment, in segment order. */
+export interface SubmitResult {
+  readonly upstreamIds: readonly string[];
+}
+
+/** Normalised state of one segment as a receipt reports it. */
+export const RECEIPT_STATES = [
+  'delivered',
+  'undelivered',
+  'expired',
+  'rejected',
+  'deleted',
+  'accepted',
+  'enroute',
+  'unknown',
+] as const;
+export type ReceiptState = (typeof RECEIPT_STATES)[number];
+
+/** A delivery receipt for one upstream id, as a connector received it. */
+export interface DeliveryReceipt {
+  readonly connector: string;
+  readonly upstreamId: string;
+  readonly state: ReceiptState;
+  /** Raw upstream status and error (e.g. `stat:UNDELIV err:001`). */
+  readonly rawCode: string | null;
+  readonly detail: string | null;
+  readonly at: number;
+}
+
+/** An inbound (mobile-originated) message. */
+export interface InboundMessage {
+  readonly connector: string;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly receivedAt: number;
+}
+
+/**
+ * Where a connector hands what it receives. Each promise resolves once the gateway has stored
+ * the event durably, so a connector acknowledges upstream (deliver_sm_resp, HTTP 200) only then.
+ */
+export interface ConnectorSink {
+  receipt(receipt: DeliveryReceipt): Promise<void>;
+  inbound(message: InboundMessage): Promise<void>;
+  /** The connector has room again (a window slot freed, a bind came up). */
+  capacityAvailable(): void;
+}
+
+export const CONNECTOR_STATES = ['starting', 'up', 'degraded', 'down', 'stopped'] as const;
+export type ConnectorState = (typeof CONNECTOR_STATES)[number];
+
+export interface ConnectorStatus {
+  readonly name: string;
+  readonly type: string;
+  readonly state: ConnectorState;
+  readonly inFlight: number;
+  readonly submitted: number;
+  readonly failed: number;
+  /** Per-bind or per-endpoint detail, connector-specific. */
+  readonly detail?: Record<string, unknown>;
+}
+
+/** A message the gateway recorded as `sent` through this connector, still waiting for its receipt. */
+export interface AwaitingReceipt {
+  readonly messageId: string;
+  readonly to: string;
+  readonly upstreamIds: readonly string[];
+}
+
+/**
+ * The one contract every upstream implements (sim, SMPP, Clickatell, Grandcom, generic HTTP).
+ * `submit` throws a `ConnectorError` whose `retryable` decides between a retry and a final status.
+ */
+export interface Connector {
+  readonly name: string;
+  readonly type: string;
+  start(): Promise<void>;
+  /** Stops taking submissions and drains what is in flight. */
+  stop(): Promise<void>;
+  /** How many more submissions may be started now (window minus in flight; 0 when down). */
+  available(): number;
+  submit(message: OutboundMessage): Promise<SubmitResult>;
+  status(): ConnectorStatus;
+  /**
+   * Called once after a restart with the messages still waiting for receipts, for connectors that
+   * must re-arm something to get them (the simulator re-schedules its receipts).
+   */
+  resumeAwaitingReceipts?(messages: readonly AwaitingReceipt[]): void;
+}

@@ -1,0 +1,269 @@
+import type { Insertable } from 'kysely';
+import type { Config } from '../config/schema.js';
+import type { DispatchItem } from '../queue/dispatch-item.js';
+import type { Dispatcher } from '../queue/dispatcher.js';
+import { GroupCommitter } from '../queue/group-commit.js';
+import type { Router } from '../routing/router.js';
+import type { Store } from '../store/open-store.js';
+import { insertIdempotentResponse } from '../store/queries/idempotency.js';
+import { insertMessages } from '../store/queries/messages-insert.js';
+import type { MessageHistoryTable, MessagesTable } from '../store/schema.js';
+import { BackpressureError, GatewayError, ValidationError } from './errors.js';
+import { newMessageId } from './ids.js';
+import type { Logger } from './logger.js';
+import { parseSender, type Sender, toE164 } from './phone-numbers.js';
+import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from './send-input.js';
+import { type MessageStatus, priorityRank } from './statuses.js';
+import { analyzeText, type TextAnalysis } from './text-encoding.js';
+
+const MAX_VALIDITY_SECONDS = 30 * 24 * 3600;
+const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
+const MAX_METADATA_BYTES = 4096;
+const MAX_CLIENT_REF_LENGTH = 256;
+
+/** One accepted message as reported back to the caller. */
+export interface AcceptedMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly status: MessageStatus;
+  readonly connector: string;
+  readonly createdAt: number;
+}
+
+/** A validated send, ready to commit: nothing has been stored yet. */
+export interface PreparedSend {
+  readonly accountId: string;
+  readonly analysis: TextAnalysis;
+  readonly messages: readonly AcceptedMessage[];
+  readonly scheduleAt: number | null;
+  readonly clientRef: string | null;
+  readonly rows: readonly Insertable<MessagesTable>[];
+  readonly items: readonly DispatchItem[];
+}
+
+/** An idempotency record stored with the messages, in the same transaction. */
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: string;
+}
+
+interface CommitUnit {
+  accountId: string;
+  rows: readonly Insertable<MessagesTable>[];
+  history: Insertable<MessageHistoryTable>[];
+  idempotency: IdempotencyRecord | undefined;
+}
+
+/**
+ * The gateway's front door: validates a send (numbers, sender, text, options), counts its segments,
+ * routes each recipient, and stores the messages in a group commit shared with every other request
+ * arriving at the same time. Once stored, the messages go straight to the dispatcher.
+ */
+export class AcceptService {
+  private readonly committer: GroupCommitter<CommitUnit>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher,
+    private readonly router: Router,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
+    this.committer = new GroupCommitter((units) => this.write(units), config.queue.maxBatch);
+  }
+
+  /** Validates and prices a send; throws a ValidationError naming the field at fault. */
+  prepare(
+    accountId: string,
+    input: SendInput,
+    names: FieldNames = NATIVE_FIELD_NAMES,
+    now = Date.now(),
+  ): PreparedSend {
+    const { config } = this;
+    if (input.to.length === 0)
+      throw new ValidationError(`${names.to} must name at least one recipient`, names.to);
+    if (input.to.length > config.maxRecipientsPerRequest) {
+      throw new ValidationError(
+        `${names.to} has ${input.to.length} recipients; at most ${config.maxRecipientsPerRequest} are allowed per request`,
+        names.to,
+      );
+    }
+    if (typeof input.text !== 'string' || input.text.length === 0) {
+      throw new ValidationError(`${names.text} must not be empty`, names.text);
+    }
+    const analysis = analyzeText(input.text);
+    if (analysis.characters > config.maxTextLength) {
+      throw new ValidationError(
+        `${names.text} has ${analysis.characters} characters; at most ${config.maxTextLength} are allowed`,
+        names.text,
+      );
+    }
+    const single = input.to.length === 1;
+    const recipients = input.to.map((raw, i) =>
+      toE164(String(raw), single ? names.to : `${names.to}[${i}]`, config.defaultRegion),
+    );
+    const sender: Sender | null = input.from
+      ? parseSender(input.from, names.from, config.defaultRegion)
+      : null;
+
+    let scheduleAt: number | null = null;
+    if (input.scheduleAt !== undefined) {
+      if (!Number.isFinite(input.scheduleAt))
+        throw new ValidationError(`${names.scheduleAt} is not a valid time`, names.scheduleAt);
+      if (input.scheduleAt > now + MAX_SCHEDULE_AHEAD_MS) {
+        throw new ValidationError(`${names.scheduleAt} is more than a year ahead`, names.scheduleAt);
+      }
+      if (input.scheduleAt > now) scheduleAt = input.scheduleAt;
+    }
+    const validity = input.validitySeconds ?? config.queue.defaultValiditySeconds;
+    if (!Number.isInteger(validity) || validity < 1 || validity > MAX_VALIDITY_SECONDS) {
+      throw new ValidationError(
+        `${names.validitySeconds} must be a whole number of seconds from 1 to ${MAX_VALIDITY_SECONDS}`,
+        names.validitySeconds,
+      );
+    }
+    const callbackUrl = input.callbackUrl ? checkCallbackUrl(input.callbackUrl, names.callbackUrl) : null;
+    const clientRef = input.clientRef ?? null;
+    if (clientRef !== null && clientRef.length > MAX_CLIENT_REF_LENGTH) {
+      throw new ValidationError(
+        `${names.clientRef} is longer than ${MAX_CLIENT_REF_LENGTH} characters`,
+        names.clientRef,
+      );
+    }
+    let metadata: string | null = null;
+    if (input.metadata !== undefined) {
+      metadata = JSON.stringify(input.metadata);
+      if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) {
+        throw new ValidationError(
+          `${names.metadata} is larger than ${MAX_METADATA_BYTES} bytes`,
+          names.metadata,
+        );
+      }
+    }
+
+    const status: MessageStatus = scheduleAt === null ? 'queued' : 'scheduled';
+    const expiresAt = (scheduleAt ?? now) + validity * 1000;
+    const priority = priorityRank(input.priority ?? 'normal');
+    const rows: Insertable<MessagesTable>[] = [];
+    const items: DispatchItem[] = [];
+    const messages: AcceptedMessage[] = [];
+    recipients.forEach((to, i) => {
+      const route = this.router.resolve(to, single ? names.to : `${names.to}[${i}]`);
+      const id = newMessageId();
+      rows.push({
+        id,
+        account_id: accountId,
+        to_number: to,
+        sender: sender?.value ?? null,
+        sender_kind: sender?.kind ?? null,
+        body: input.text,
+        encoding: analysis.encoding,
+        segments: analysis.segments,
+        status,
+        priority,
+        connector: route.connector,
+        route: route.route,
+        attempts: 0,
+        next_attempt_at: scheduleAt,
+        expires_at: expiresAt,
+        schedule_at: scheduleAt,
+        callback_url: callbackUrl,
+        client_ref: clientRef,
+        metadata,
+        last_code: null,
+        last_detail: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+        final_at: null,
+      });
+      items.push({
+        id,
+        accountId,
+        to,
+        from: sender?.value ?? null,
+        fromKind: sender?.kind ?? null,
+        text: input.text,
+        encoding: analysis.encoding,
+        segments: analysis.segments,
+        priority,
+        connector: route.connector,
+        expiresAt,
+        attempts: 0,
+        scheduled: scheduleAt !== null,
+      });
+      messages.push({ id, to, status, connector: route.connector, createdAt: now });
+    });
+    return { accountId, analysis, messages, scheduleAt, clientRef, rows, items };
+  }
+
+  /**
+   * Stores a prepared send (with its idempotency record, if any) in the next group commit and hands
+   * it to the dispatcher. Throws 503 when the queue is full or the store cannot be written.
+   */
+  async commit(prepared: PreparedSend, idempotency?: IdempotencyRecord): Promise<void> {
+    const count = prepared.rows.length;
+    this.dispatcher.reserve(count);
+    const history = prepared.rows.map((row) => ({
+      message_id: row.id,
+      status: row.status,
+      at: row.created_at,
+      code: null,
+      detail: null,
+    }));
+    try {
+      await this.committer.submit({
+        accountId: prepared.accountId,
+        rows: prepared.rows,
+        history,
+        idempotency,
+      });
+    } catch (error) {
+      this.dispatcher.releaseReserved(count);
+      if (error instanceof GatewayError) throw error;
+      this.logger.error({ err: error }, 'could not store accepted messages');
+      throw new BackpressureError(
+        503,
+        'store_unavailable',
+        'The message store is unavailable; nothing was accepted, retry later',
+        5,
+      );
+    }
+    this.dispatcher.accepted(prepared.items, prepared.scheduleAt);
+  }
+
+  private async write(units: CommitUnit[]): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      const rows: Insertable<MessagesTable>[] = [];
+      const history: Insertable<MessageHistoryTable>[] = [];
+      for (const unit of units) {
+        rows.push(...unit.rows);
+        history.push(...unit.history);
+      }
+      await insertMessages(trx, rows, history);
+      for (const unit of units) {
+        if (!unit.idempotency) continue;
+        await insertIdempotentResponse(trx, {
+          accountId: unit.accountId,
+          ...unit.idempotency,
+          createdAt: unit.rows[0]?.created_at ?? Date.now(),
+        });
+      }
+    });
+  }
+}
+
+function checkCallbackUrl(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ValidationError(`${field} "${value}" is not a valid URL`, field);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ValidationError(`${field} must be an http or https URL`, field);
+  }
+  return url.toString();
+}

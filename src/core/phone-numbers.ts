@@ -1,0 +1,72 @@
+import { type CountryCode, isSupportedCountry, parsePhoneNumberWithError } from 'libphonenumber-js';
+import { ValidationError } from './errors.js';
+import { gsm7Length, isGsm7Char } from './gsm7.js';
+
+/**
+ * Normalises a recipient to E.164 (`+<country><number>`). National numbers are read in
+ * `defaultRegion`; anything that is not a valid number for its country is refused with an error
+ * that names the number and the field.
+ */
+export function toE164(input: string, field: string, defaultRegion?: string): string {
+  const raw = input.trim();
+  if (raw === '') throw new ValidationError(`${field} is empty`, field, 'invalid_number');
+  const region =
+    defaultRegion && isSupportedCountry(defaultRegion) ? (defaultRegion as CountryCode) : undefined;
+  const normalised = raw.startsWith('00') ? `+${raw.slice(2)}` : raw;
+  let parsed: ReturnType<typeof parsePhoneNumberWithError>;
+  try {
+    parsed = region
+      ? parsePhoneNumberWithError(normalised, { defaultCountry: region })
+      : parsePhoneNumberWithError(normalised);
+  } catch {
+    const hint = normalised.startsWith('+') || region ? '' : ' (use E.164, e.g. +447911123456)';
+    throw new ValidationError(
+      `${field} "${raw}" is not a valid phone number${hint}`,
+      field,
+      'invalid_number',
+    );
+  }
+  if (!parsed.isValid()) {
+    throw new ValidationError(`${field} "${raw}" is not a valid phone number`, field, 'invalid_number');
+  }
+  return parsed.number;
+}
+
+/** The kinds of sender id an SMS can carry; decides TON/NPI on SMPP. */
+export const SENDER_KINDS = ['international', 'shortcode', 'alphanumeric'] as const;
+export type SenderKind = (typeof SENDER_KINDS)[number];
+
+export interface Sender {
+  readonly value: string;
+  readonly kind: SenderKind;
+}
+
+/**
+ * Classifies and normalises a sender id: an E.164 number (or a national one in `defaultRegion`),
+ * a short code (3–8 digits), or an alphanumeric id of at most 11 GSM characters.
+ */
+export function parseSender(input: string, field: string, defaultRegion?: string): Sender {
+  const raw = input.trim();
+  if (raw === '') throw new ValidationError(`${field} is empty`, field, 'invalid_sender');
+  if (/^\d{3,8}$/.test(raw)) return { value: raw, kind: 'shortcode' };
+  if (/^\+?[\d\s().-]+$/.test(raw)) {
+    return { value: toE164(raw, field, defaultRegion), kind: 'international' };
+  }
+  for (const ch of raw) {
+    if (!isGsm7Char(ch)) {
+      throw new ValidationError(
+        `${field} "${raw}" contains "${ch}", which an alphanumeric sender id cannot carry`,
+        field,
+        'invalid_sender',
+      );
+    }
+  }
+  if (gsm7Length(raw) > 11) {
+    throw new ValidationError(
+      `${field} "${raw}" is longer than the 11 characters an alphanumeric sender id may have`,
+      field,
+      'invalid_sender',
+    );
+  }
+  return { value: raw, kind: 'alphanumeric' };
+}

@@ -1,0 +1,39 @@
+import type { Priority } from './statuses.js';
+
+/** A send request in the gateway's own terms; every API dialect maps its body to this. */
+export interface SendInput {
+  /** Recipients as given (E.164, or national numbers when a default region is configured). */
+  readonly to: readonly string[];
+  readonly text: string;
+  readonly from?: string | undefined;
+  /** Epoch ms; in the past or absent means now. */
+  readonly scheduleAt?: number | undefined;
+  readonly validitySeconds?: number | undefined;
+  readonly priority?: Priority | undefined;
+  readonly callbackUrl?: string | undefined;
+  readonly clientRef?: string | undefined;
+  readonly metadata?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Field names as the caller's dialect spells them, so errors name what the caller sent. */
+export interface FieldNames {
+  to: string;
+  text: string;
+  from: string;
+  scheduleAt: string;
+  validitySeconds: string;
+  callbackUrl: string;
+  clientRef: string;
+  metadata: string;
+}
+
+export const NATIVE_FIELD_NAMES: FieldNames = {
+  to: 'to',
+  text: 'text',
+  from: 'from',
+  scheduleAt: 'scheduleAt',
+  validitySeconds: 'validitySeconds',
+  callbackUrl: 'callbackUrl',
+  clientRef: 'clientRef',
+  metadata: 'metadata',
+};

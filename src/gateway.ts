@@ -1,0 +1,145 @@
+import type { FastifyInstance } from 'fastify';
+import { Authenticator } from './accounts/authenticator.js';
+import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { buildHttpServer } from './api/http-server.js';
+import { effectiveConnectors } from './config/default-connectors.js';
+import type { Config } from './config/schema.js';
+import type { Connector, ConnectorSink } from './connectors/connector.js';
+import { createConnector } from './connectors/create-connector.js';
+import { AcceptService } from './core/accept-service.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { Dispatcher } from './queue/dispatcher.js';
+import { ReceiptTracker } from './queue/receipt-tracker.js';
+import { StatusWriter } from './queue/status-writer.js';
+import { Router } from './routing/router.js';
+import { migrateToLatest, openStore, type Store } from './store/open-store.js';
+
+export interface GatewayOptions {
+  config: Config;
+  logger?: Logger;
+  /** Bootstrap admin key for an empty database (SMSGATE_ADMIN_KEY). */
+  adminKey?: string | undefined;
+  /** An already open store (tests pass one per PostgreSQL schema). */
+  store?: Store;
+  /** Receipt matching: how long an early receipt waits for its submission (tests shorten it). */
+  earlyReceiptWaitMs?: number;
+}
+
+/**
+ * One running smsgate: the store, the accept path, the dispatcher with its connectors, and the HTTP
+ * server, wired together. `create` opens and migrates; `start` recovers and listens; `stop` drains.
+ */
+export class Gateway {
+  readonly http: FastifyInstance;
+  /** The bootstrap admin key if one was generated on this start (print it once). */
+  readonly generatedAdminKey: string | undefined;
+
+  private constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly store: Store,
+    readonly connectors: ReadonlyMap<string, Connector>,
+    readonly dispatcher: Dispatcher,
+    readonly writer: StatusWriter,
+    readonly tracker: ReceiptTracker,
+    readonly accept: AcceptService,
+    readonly auth: Authenticator,
+    generatedAdminKey: string | undefined,
+  ) {
+    this.generatedAdminKey = generatedAdminKey;
+    this.http = buildHttpServer(this);
+  }
+
+  static async create(options: GatewayOptions): Promise<Gateway> {
+    const { config } = options;
+    const logger = options.logger ?? createLogger(config.logLevel);
+    const store =
+      options.store ??
+      (await openStore({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        sqliteSynchronous: config.sqlite.synchronous,
+      }));
+    try {
+      const applied = await migrateToLatest(store);
+      if (applied.length > 0)
+        logger.info({ migrations: applied, store: store.location }, 'database migrated');
+      const bootstrap = await bootstrapAdmin(store, options.adminKey);
+
+      const writer = new StatusWriter(store);
+      const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: options.earlyReceiptWaitMs });
+      let dispatcher: Dispatcher | undefined;
+      const sink: ConnectorSink = {
+        receipt: (receipt) => tracker.handle(receipt),
+        inbound: async (message) => {
+          logger.info(
+            { connector: message.connector },
+            'inbound message received (inbound handling is not built yet)',
+          );
+        },
+        capacityAvailable: () => dispatcher?.capacityAvailable(),
+      };
+      const connectorConfigs = effectiveConnectors(config);
+      const connectors = new Map<string, Connector>();
+      for (const connectorConfig of connectorConfigs) {
+        if (connectors.has(connectorConfig.name))
+          throw new Error(`two connectors are named "${connectorConfig.name}"`);
+        connectors.set(connectorConfig.name, createConnector(connectorConfig, sink));
+      }
+      const router = new Router(config, [...connectors.keys()]);
+      dispatcher = new Dispatcher({
+        store,
+        writer,
+        tracker,
+        connectors,
+        defaultConnector: connectorConfigs[0]!.name,
+        queue: config.queue,
+        logger,
+      });
+      const accept = new AcceptService(store, dispatcher, router, config, logger);
+      const auth = new Authenticator(store);
+      return new Gateway(
+        config,
+        logger,
+        store,
+        connectors,
+        dispatcher,
+        writer,
+        tracker,
+        accept,
+        auth,
+        bootstrap?.generatedKey,
+      );
+    } catch (error) {
+      if (!options.store) await store.close();
+      throw error;
+    }
+  }
+
+  /** Starts connectors, recovers unfinished messages, and (unless `listen` is false) opens the HTTP port. */
+  async start(listen = true): Promise<void> {
+    for (const connector of this.connectors.values()) await connector.start();
+    await this.dispatcher.start();
+    if (listen) await this.http.listen({ host: this.config.host, port: this.config.port });
+  }
+
+  /** The address the HTTP server listens on (after `start`). */
+  get url(): string {
+    const address = this.http.server.address();
+    if (address && typeof address === 'object') {
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    }
+    return `http://${this.config.host}:${this.config.port}`;
+  }
+
+  /** Stops taking requests, drains in-flight submissions and status writes, closes the store. */
+  async stop(closeStore = true): Promise<void> {
+    await this.http.close();
+    await this.dispatcher.stop();
+    await this.tracker.stop();
+    for (const connector of this.connectors.values()) await connector.stop();
+    await this.writer.idle();
+    if (closeStore) await this.store.close();
+  }
+}

@@ -1,0 +1,41 @@
+import type { SenderKind } from '../core/phone-numbers.js';
+import type { Encoding } from '../core/text-encoding.js';
+import type { MessageRow } from '../store/queries/messages-read.js';
+
+/** What the dispatcher keeps in memory for a message waiting to be sent. */
+export interface DispatchItem {
+  readonly id: string;
+  readonly accountId: string;
+  readonly to: string;
+  readonly from: string | null;
+  readonly fromKind: SenderKind | null;
+  readonly text: string;
+  readonly encoding: Encoding;
+  readonly segments: number;
+  readonly priority: number;
+  connector: string;
+  readonly expiresAt: number;
+  /** Submission attempts made so far. */
+  attempts: number;
+  /** True while the store says `scheduled` (a `queued` transition is due when it is released). */
+  scheduled: boolean;
+}
+
+/** Builds a dispatch item from a stored row (recovery, scheduled release, backlog refill). */
+export function dispatchItemFromRow(row: MessageRow, fallbackConnector: string): DispatchItem {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    to: row.to_number,
+    from: row.sender,
+    fromKind: row.sender_kind as SenderKind | null,
+    text: row.body,
+    encoding: row.encoding as Encoding,
+    segments: row.segments,
+    priority: row.priority,
+    connector: row.connector ?? fallbackConnector,
+    expiresAt: row.expires_at,
+    attempts: row.attempts,
+    scheduled: row.status === 'scheduled',
+  };
+}

@@ -1,0 +1,119 @@
+import type { Insertable } from 'kysely';
+import type { MessageStatus } from '../core/statuses.js';
+import type { Store } from '../store/open-store.js';
+import { applyStatusBatch, type MessagePatch, type PartStatusUpdate } from '../store/queries/status-batch.js';
+import type { MessageHistoryTable, MessagePartsTable } from '../store/schema.js';
+import { GroupCommitter } from './group-commit.js';
+
+/** One status transition of one message, with whatever else changed with it. */
+export interface StatusChange {
+  id: string;
+  status: MessageStatus;
+  at: number;
+  code?: string | null;
+  detail?: string | null;
+  attempts?: number;
+  nextAttemptAt?: number;
+  connector?: string;
+  sentAt?: number;
+  finalAt?: number;
+  /** Segments submitted upstream (recorded with `sent`). */
+  newParts?: readonly { index: number; connector: string; upstreamId: string }[];
+  /** A segment's receipt, for messages of several segments. */
+  partUpdate?: { index: number; status: string; code: string | null };
+  /** False for a segment-only update that does not change the message's status. */
+  transition?: boolean;
+}
+
+/**
+ * The single writer of message status. Changes from the dispatcher and the receipt handler are
+ * grouped into one transaction per flush; several changes to one message in a flush become one
+ * UPDATE (every transition still gets its history row).
+ */
+export class StatusWriter {
+  private readonly committer: GroupCommitter<StatusChange>;
+
+  constructor(
+    private readonly store: Store,
+    maxBatch = 5000,
+  ) {
+    this.committer = new GroupCommitter((changes) => this.write(changes), maxBatch);
+  }
+
+  /** Queues a change; resolves once it is stored. */
+  record(change: StatusChange): Promise<void> {
+    return this.committer.submit(change);
+  }
+
+  /** Resolves when every change recorded so far is stored. */
+  idle(): Promise<void> {
+    return this.committer.idle();
+  }
+
+  private async write(changes: StatusChange[]): Promise<void> {
+    const patches = new Map<string, MessagePatch>();
+    const history: Insertable<MessageHistoryTable>[] = [];
+    const newParts: Insertable<MessagePartsTable>[] = [];
+    const partUpdates: PartStatusUpdate[] = [];
+    for (const change of changes) {
+      if (change.newParts) {
+        for (const part of change.newParts) {
+          newParts.push({
+            message_id: change.id,
+            part_index: part.index,
+            connector: part.connector,
+            upstream_id: part.upstreamId,
+            status: 'sent',
+            code: null,
+            updated_at: change.at,
+          });
+        }
+      }
+      if (change.partUpdate) {
+        partUpdates.push({
+          messageId: change.id,
+          partIndex: change.partUpdate.index,
+          status: change.partUpdate.status,
+          code: change.partUpdate.code,
+          updatedAt: change.at,
+        });
+      }
+      if (change.transition === false) continue;
+      history.push({
+        message_id: change.id,
+        status: change.status,
+        at: change.at,
+        code: change.code ?? null,
+        detail: change.detail ?? null,
+      });
+      const previous = patches.get(change.id);
+      patches.set(change.id, {
+        id: change.id,
+        status: change.status,
+        updatedAt: change.at,
+        attempts: change.attempts ?? previous?.attempts,
+        nextAttemptAt: change.nextAttemptAt ?? previous?.nextAttemptAt,
+        connector: change.connector ?? previous?.connector,
+        lastCode: change.code ?? previous?.lastCode,
+        lastDetail: change.detail ?? previous?.lastDetail,
+        sentAt: change.sentAt ?? previous?.sentAt,
+        finalAt: change.finalAt ?? previous?.finalAt,
+      });
+    }
+    // Parts first inserted and then updated in the same flush: fold the update into the insert.
+    if (partUpdates.length > 0 && newParts.length > 0) {
+      for (let i = partUpdates.length - 1; i >= 0; i--) {
+        const update = partUpdates[i]!;
+        const inserted = newParts.find(
+          (p) => p.message_id === update.messageId && p.part_index === update.partIndex,
+        );
+        if (inserted) {
+          inserted.status = update.status;
+          inserted.code = update.code;
+          partUpdates.splice(i, 1);
+        }
+      }
+    }
+    await applyStatusBatch(this.store, { patches: [...patches.values()], history, newParts, partUpdates });
+  }
+}

@@ -1,0 +1,152 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectName } from './open-store.js';
+
+/**
+ * Numbered migrations. Each is written once for both databases; where the two differ (the
+ * auto-increment key) the dialect is passed in.
+ */
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+  const bigint = 'bigint';
+  const migrations: Record<string, Migration> = {
+    '0001_core': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('accounts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('tenant_id', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('disabled_at', bigint)
+          .execute();
+
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+          .addColumn('prefix', 'text', (c) => c.notNull().unique())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addColumn('name', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('last_used_at', bigint)
+          .addColumn('revoked_at', bigint)
+          .execute();
+        await db.schema.createIndex('api_keys_account').on('api_keys').column('account_id').execute();
+
+        await db.schema
+          .createTable('messages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('to_number', 'text', (c) => c.notNull())
+          .addColumn('sender', 'text')
+          .addColumn('sender_kind', 'text')
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('encoding', 'text', (c) => c.notNull())
+          .addColumn('segments', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('priority', 'integer', (c) => c.notNull())
+          .addColumn('connector', 'text')
+          .addColumn('route', 'text')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', bigint)
+          .addColumn('expires_at', bigint, (c) => c.notNull())
+          .addColumn('schedule_at', bigint)
+          .addColumn('callback_url', 'text')
+          .addColumn('client_ref', 'text')
+          .addColumn('metadata', 'text')
+          .addColumn('last_code', 'text')
+          .addColumn('last_detail', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .addColumn('sent_at', bigint)
+          .addColumn('final_at', bigint)
+          .execute();
+        await db.schema
+          .createIndex('messages_account_id')
+          .on('messages')
+          .columns(['account_id', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('messages_status_due')
+          .on('messages')
+          .columns(['status', 'next_attempt_at'])
+          .execute();
+        await db.schema
+          .createIndex('messages_account_client_ref')
+          .on('messages')
+          .columns(['account_id', 'client_ref'])
+          .execute();
+        await db.schema
+          .createIndex('messages_account_to')
+          .on('messages')
+          .columns(['account_id', 'to_number'])
+          .execute();
+
+        await db.schema
+          .createTable('message_history')
+          .addColumn('id', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('at', bigint, (c) => c.notNull())
+          .addColumn('code', 'text')
+          .addColumn('detail', 'text')
+          .execute();
+        await db.schema
+          .createIndex('message_history_message')
+          .on('message_history')
+          .column('message_id')
+          .execute();
+
+        await db.schema
+          .createTable('message_parts')
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('part_index', 'integer', (c) => c.notNull())
+          .addColumn('connector', 'text', (c) => c.notNull())
+          .addColumn('upstream_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('code', 'text')
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('message_parts_pk', ['message_id', 'part_index'])
+          .execute();
+        await db.schema
+          .createIndex('message_parts_upstream')
+          .on('message_parts')
+          .columns(['connector', 'upstream_id'])
+          .execute();
+
+        await db.schema
+          .createTable('unmatched_receipts')
+          .addColumn('id', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('connector', 'text', (c) => c.notNull())
+          .addColumn('upstream_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('code', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('received_at', bigint, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('idempotency_keys')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('request_hash', 'text', (c) => c.notNull())
+          .addColumn('status_code', 'integer', (c) => c.notNull())
+          .addColumn('response', 'text', (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('idempotency_keys_pk', ['account_id', 'key'])
+          .execute();
+        await db.schema
+          .createIndex('idempotency_keys_created')
+          .on('idempotency_keys')
+          .column('created_at')
+          .execute();
+      },
+    },
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,89 @@
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Store } from '../open-store.js';
+import type { Database, MessageHistoryTable, MessagePartsTable } from '../schema.js';
+import { chunk } from './chunk.js';
+import { insertHistory } from './messages-insert.js';
+
+/** New values for one message; `undefined` leaves a column as it is. */
+export interface MessagePatch {
+  id: string;
+  status: string;
+  updatedAt: number;
+  attempts?: number | undefined;
+  nextAttemptAt?: number | undefined;
+  connector?: string | undefined;
+  lastCode?: string | undefined;
+  lastDetail?: string | undefined;
+  sentAt?: number | undefined;
+  finalAt?: number | undefined;
+}
+
+export interface PartStatusUpdate {
+  messageId: string;
+  partIndex: number;
+  status: string;
+  code: string | null;
+  updatedAt: number;
+}
+
+/** Everything one flush of the status writer stores, in one transaction. */
+export interface StatusBatch {
+  patches: readonly MessagePatch[];
+  history: readonly Insertable<MessageHistoryTable>[];
+  newParts: readonly Insertable<MessagePartsTable>[];
+  partUpdates: readonly PartStatusUpdate[];
+}
+
+const PATCHES_PER_STATEMENT = 500;
+
+/**
+ * Applies a batch of status changes in one transaction: one UPDATE … FROM (VALUES …) per few
+ * hundred messages instead of one statement each, the history rows and the segment rows.
+ */
+export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    for (const slice of chunk(batch.patches, PATCHES_PER_STATEMENT)) await updateMessages(trx, slice);
+    await insertHistory(trx, batch.history);
+    for (const slice of chunk(batch.newParts, 1000)) {
+      await trx.insertInto('message_parts').values(slice).execute();
+    }
+    for (const update of batch.partUpdates) {
+      await trx
+        .updateTable('message_parts')
+        .set({ status: update.status, code: update.code, updated_at: update.updatedAt })
+        .where('message_id', '=', update.messageId)
+        .where('part_index', '=', update.partIndex)
+        .execute();
+    }
+  });
+}
+
+async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePatch[]): Promise<void> {
+  // Casts give PostgreSQL the column types (bare parameters in VALUES would be text); SQLite accepts them too.
+  const rows = patches.map(
+    (p) =>
+      sql`(${p.id}, ${p.status}, CAST(${p.updatedAt} AS BIGINT), CAST(${p.attempts ?? null} AS INTEGER), CAST(${
+        p.nextAttemptAt ?? null
+      } AS BIGINT), ${p.connector ?? null}, ${p.lastCode ?? null}, ${p.lastDetail ?? null}, CAST(${
+        p.sentAt ?? null
+      } AS BIGINT), CAST(${p.finalAt ?? null} AS BIGINT))`,
+  );
+  await sql`
+    UPDATE messages SET
+      status = v.status,
+      updated_at = v.updated_at,
+      attempts = COALESCE(v.attempts, messages.attempts),
+      next_attempt_at = COALESCE(v.next_attempt_at, messages.next_attempt_at),
+      connector = COALESCE(v.connector, messages.connector),
+      last_code = COALESCE(v.last_code, messages.last_code),
+      last_detail = COALESCE(v.last_detail, messages.last_detail),
+      sent_at = COALESCE(v.sent_at, messages.sent_at),
+      final_at = COALESCE(v.final_at, messages.final_at)
+    FROM (
+      SELECT column1 AS id, column2 AS status, column3 AS updated_at, column4 AS attempts,
+             column5 AS next_attempt_at, column6 AS connector, column7 AS last_code,
+             column8 AS last_detail, column9 AS sent_at, column10 AS final_at
+      FROM (VALUES ${sql.join(rows)}) AS vv
+    ) AS v
+    WHERE messages.id = v.id`.execute(trx);
+}

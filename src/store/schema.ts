@@ -1,0 +1,107 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types as Kysely sees them. Times are integers (epoch milliseconds) in both SQLite and
+ * PostgreSQL (bigint), which keeps comparisons, sorting and batch updates identical on both.
+ */
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  messages: MessagesTable;
+  message_history: MessageHistoryTable;
+  message_parts: MessagePartsTable;
+  unmatched_receipts: UnmatchedReceiptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  role: string;
+  tenant_id: string | null;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  /** The visible, non-secret start of the key, used to find the row. */
+  prefix: string;
+  /** SHA-256 (hex) of the whole key; keys are high-entropy random strings, so no slow hash is needed. */
+  hash: string;
+  name: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  account_id: string;
+  to_number: string;
+  sender: string | null;
+  sender_kind: string | null;
+  body: string;
+  encoding: string;
+  segments: number;
+  status: string;
+  priority: number;
+  connector: string | null;
+  route: string | null;
+  attempts: number;
+  /** When a scheduled or retried message is next due; null when ready now. */
+  next_attempt_at: number | null;
+  expires_at: number;
+  schedule_at: number | null;
+  callback_url: string | null;
+  client_ref: string | null;
+  /** JSON text. */
+  metadata: string | null;
+  /** Raw upstream code of the last transition (SMPP command_status, receipt stat/err, HTTP status). */
+  last_code: string | null;
+  last_detail: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  final_at: number | null;
+}
+
+export interface MessageHistoryTable {
+  id: Generated<number>;
+  message_id: string;
+  status: string;
+  at: number;
+  code: string | null;
+  detail: string | null;
+}
+
+export interface MessagePartsTable {
+  message_id: string;
+  part_index: number;
+  connector: string;
+  upstream_id: string;
+  status: string;
+  code: string | null;
+  updated_at: number;
+}
+
+export interface UnmatchedReceiptsTable {
+  id: Generated<number>;
+  connector: string;
+  upstream_id: string;
+  status: string;
+  code: string | null;
+  detail: string | null;
+  received_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  /** SHA-256 of the request's method, path and body; the same key with another body is a conflict. */
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: number;
+}
