@@ -1,0 +1,57 @@
+import { buildConfig } from '../../src/config/load-config.js';
+import type { ConfigInput } from '../../src/config/schema.js';
+import { createLogger } from '../../src/core/logger.js';
+import { Gateway } from '../../src/gateway.js';
+import type { Store } from '../../src/store/open-store.js';
+
+/** A well-formed admin key the test gateways bootstrap with. */
+export const TEST_ADMIN_KEY = 'sk_testadmin0_abcdefghijklmnopqrstuvwxyz012345';
+
+export interface TestGatewayOptions {
+  config?: ConfigInput;
+  /** Open the HTTP port (on 127.0.0.1, a free port) instead of using `inject` only. */
+  listen?: boolean;
+  earlyReceiptWaitMs?: number;
+}
+
+/**
+ * A real gateway on a test store: real dispatcher, real sim connector (fast receipts), real
+ * Fastify server. Nothing is mocked.
+ */
+export async function startTestGateway(store: Store, options: TestGatewayOptions = {}): Promise<Gateway> {
+  const config = buildConfig({
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 5 }],
+    ...options.config,
+    queue: { retryBaseMs: 20, retryMaxMs: 200, ...options.config?.queue },
+  });
+  const gateway = await Gateway.create({
+    config,
+    store,
+    adminKey: TEST_ADMIN_KEY,
+    logger: createLogger('silent'),
+    earlyReceiptWaitMs: options.earlyReceiptWaitMs ?? 200,
+  });
+  await gateway.start(options.listen ?? false);
+  return gateway;
+}
+
+/** Authorization header for the bootstrap admin. */
+export const ADMIN_AUTH = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
