@@ -157,7 +157,6 @@ export class ReceiptTracker {
         this.early.delete(key);
         void this.retryOrKeep(receipt).then(resolve, resolve);
       }, this.earlyWaitMs);
-      timer.unref();
       this.early.set(key, { receipt, resolve, timer });
     });
   }
