@@ -64,7 +64,6 @@ export class Gateway {
       const applied = await migrateToLatest(store);
       if (applied.length > 0)
         logger.info({ migrations: applied, store: store.location }, 'database migrated');
-      const bootstrap = await bootstrapAdmin(store, options.adminKey);
 
       const writer = new StatusWriter(store);
       const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: options.earlyReceiptWaitMs });
@@ -97,6 +96,9 @@ export class Gateway {
         logger,
       });
       const accept = new AcceptService(store, dispatcher, router, config, logger);
+      // Only once the configuration has proved itself: a start that fails on a config mistake must
+      // not create the admin account whose generated key nobody saw.
+      const bootstrap = await bootstrapAdmin(store, options.adminKey);
       const auth = new Authenticator(store);
       return new Gateway(
         config,

@@ -19,15 +19,15 @@ export function registerServeCommand(program: Command): void {
   ).action(async (options: Record<string, unknown>) => {
     const config = loadConfig(overridesFrom(options));
     const gateway = await Gateway.create({ config, adminKey: process.env.SMSGATE_ADMIN_KEY || undefined });
-    await gateway.start();
     if (gateway.generatedAdminKey) {
       // Printed once, to the terminal only: it is stored hashed and cannot be shown again.
       process.stdout.write(
         `\nCreated the admin account. Its API key (shown only now, keep it safe):\n\n  ${gateway.generatedAdminKey}\n\n` +
           `Try: curl -H "Authorization: Bearer ${gateway.generatedAdminKey}" -H "Content-Type: application/json" \\\n` +
-          `       -d '{"to":"+447911123456","text":"Hello from smsgate"}' ${gateway.url}/v1/messages\n\n`,
+          `       -d '{"to":"+447911123456","text":"Hello from smsgate"}' http://${config.host}:${config.port}/v1/messages\n\n`,
       );
     }
+    await gateway.start();
     gateway.logger.info(
       { url: gateway.url, store: gateway.store.location, connectors: [...gateway.connectors.keys()] },
       'smsgate is running',

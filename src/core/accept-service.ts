@@ -5,8 +5,7 @@ import type { Dispatcher } from '../queue/dispatcher.js';
 import { GroupCommitter } from '../queue/group-commit.js';
 import type { Router } from '../routing/router.js';
 import type { Store } from '../store/open-store.js';
-import { insertIdempotentResponse } from '../store/queries/idempotency.js';
-import { insertMessages } from '../store/queries/messages-insert.js';
+import { storeAcceptedBatch } from '../store/queries/accepted-batch.js';
 import type { MessageHistoryTable, MessagesTable } from '../store/schema.js';
 import { BackpressureError, GatewayError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
@@ -234,24 +233,19 @@ export class AcceptService {
     this.dispatcher.accepted(prepared.items, prepared.scheduleAt);
   }
 
-  private async write(units: CommitUnit[]): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
-      const rows: Insertable<MessagesTable>[] = [];
-      const history: Insertable<MessageHistoryTable>[] = [];
-      for (const unit of units) {
-        rows.push(...unit.rows);
-        history.push(...unit.history);
-      }
-      await insertMessages(trx, rows, history);
-      for (const unit of units) {
-        if (!unit.idempotency) continue;
-        await insertIdempotentResponse(trx, {
-          accountId: unit.accountId,
+  private write(units: CommitUnit[]): Promise<void> {
+    return storeAcceptedBatch(
+      this.store,
+      units.map((unit) => ({
+        accountId: unit.accountId,
+        rows: unit.rows,
+        history: unit.history,
+        idempotency: unit.idempotency && {
           ...unit.idempotency,
           createdAt: unit.rows[0]?.created_at ?? Date.now(),
-        });
-      }
-    });
+        },
+      })),
+    );
   }
 }
 

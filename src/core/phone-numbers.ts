@@ -8,6 +8,21 @@ import { gsm7Length, isGsm7Char } from './gsm7.js';
  * that names the number and the field.
  */
 export function toE164(input: string, field: string, defaultRegion?: string): string {
+  // Parsing builds regular expressions from metadata on every call; recipients repeat (OTPs, alerts,
+  // retried requests), so remember recent answers.
+  const cacheKey = `${defaultRegion ?? ''}|${input}`;
+  const cached = recentNumbers.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const e164 = parseToE164(input, field, defaultRegion);
+  if (recentNumbers.size >= RECENT_NUMBERS_LIMIT) recentNumbers.delete(recentNumbers.keys().next().value!);
+  recentNumbers.set(cacheKey, e164);
+  return e164;
+}
+
+const RECENT_NUMBERS_LIMIT = 50_000;
+const recentNumbers = new Map<string, string>();
+
+function parseToE164(input: string, field: string, defaultRegion?: string): string {
   const raw = input.trim();
   if (raw === '') throw new ValidationError(`${field} is empty`, field, 'invalid_number');
   const region =

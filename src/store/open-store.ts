@@ -13,6 +13,11 @@ export type DialectName = (typeof DIALECT_NAMES)[number];
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
+  /**
+   * The raw SQLite connection (SQLite only). The hot paths write through it with cached prepared
+   * statements in synchronous transactions, skipping per-call query building and statement parsing.
+   */
+  readonly sqlite: SqliteDatabase.Database | undefined;
   /** Human-readable location (file path or URL without password), for logs. */
   readonly location: string;
   close(): Promise<void>;
@@ -59,6 +64,7 @@ function openSqlite(options: OpenStoreOptions): Store {
   return {
     db,
     dialect: 'sqlite',
+    sqlite,
     location: file,
     close: () => db.destroy(),
   };
@@ -86,6 +92,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
   return {
     db,
     dialect: 'postgres',
+    sqlite: undefined,
     location: redact(url) + (schema ? ` (schema ${schema})` : ''),
     close: () => db.destroy(),
   };

@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { Database, MessageHistoryTable, MessagePartsTable } from '../schema.js';
+import { type SqliteStatements, sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
 import { insertHistory } from './messages-insert.js';
 
@@ -41,6 +42,12 @@ const PATCHES_PER_STATEMENT = 500;
  * hundred messages instead of one statement each, the history rows and the segment rows.
  */
 export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<void> {
+  if (store.sqlite) {
+    const sqlite = store.sqlite;
+    const statements = sqliteStatements(sqlite);
+    await sqliteTransaction(sqlite, () => applyWithStatements(statements, batch));
+    return;
+  }
   await store.db.transaction().execute(async (trx) => {
     for (const slice of chunk(batch.patches, PATCHES_PER_STATEMENT)) await updateMessages(trx, slice);
     await insertHistory(trx, batch.history);
@@ -86,4 +93,38 @@ async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePa
       FROM (VALUES ${sql.join(rows)}) AS vv
     ) AS v
     WHERE messages.id = v.id`.execute(trx);
+}
+
+function applyWithStatements(statements: SqliteStatements, batch: StatusBatch): void {
+  for (const p of batch.patches) {
+    statements.patchMessage.run(
+      p.status,
+      p.updatedAt,
+      p.attempts ?? null,
+      p.nextAttemptAt ?? null,
+      p.connector ?? null,
+      p.lastCode ?? null,
+      p.lastDetail ?? null,
+      p.sentAt ?? null,
+      p.finalAt ?? null,
+      p.id,
+    );
+  }
+  for (const h of batch.history) {
+    statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
+  }
+  for (const part of batch.newParts) {
+    statements.insertPart.run(
+      part.message_id,
+      part.part_index,
+      part.connector,
+      part.upstream_id,
+      part.status,
+      part.code ?? null,
+      part.updated_at,
+    );
+  }
+  for (const u of batch.partUpdates) {
+    statements.updatePart.run(u.status, u.code, u.updatedAt, u.messageId, u.partIndex);
+  }
 }

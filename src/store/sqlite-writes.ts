@@ -1,0 +1,86 @@
+import type SqliteDatabase from 'better-sqlite3';
+
+type Statement = SqliteDatabase.Statement;
+
+/** Prepared statements of one SQLite connection, compiled once and reused for every write. */
+export interface SqliteStatements {
+  insertMessage: Statement;
+  insertHistory: Statement;
+  insertPart: Statement;
+  updatePart: Statement;
+  patchMessage: Statement;
+  deleteIdempotency: Statement;
+  insertIdempotency: Statement;
+}
+
+const cache = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'account_id',
+  'to_number',
+  'sender',
+  'sender_kind',
+  'body',
+  'encoding',
+  'segments',
+  'status',
+  'priority',
+  'connector',
+  'route',
+  'attempts',
+  'next_attempt_at',
+  'expires_at',
+  'schedule_at',
+  'callback_url',
+  'client_ref',
+  'metadata',
+  'last_code',
+  'last_detail',
+  'created_at',
+  'updated_at',
+  'sent_at',
+  'final_at',
+] as const;
+
+/** The statements for `sqlite`, prepared on first use. */
+export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStatements {
+  let statements = cache.get(sqlite);
+  if (!statements) {
+    statements = {
+      insertMessage: sqlite.prepare(
+        `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+      ),
+      insertHistory: sqlite.prepare(
+        'INSERT INTO message_history (message_id, status, at, code, detail) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertPart: sqlite.prepare(
+        'INSERT INTO message_parts (message_id, part_index, connector, upstream_id, status, code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      updatePart: sqlite.prepare(
+        'UPDATE message_parts SET status = ?, code = ?, updated_at = ? WHERE message_id = ? AND part_index = ?',
+      ),
+      patchMessage: sqlite.prepare(`UPDATE messages SET
+          status = ?, updated_at = ?,
+          attempts = COALESCE(?, attempts), next_attempt_at = COALESCE(?, next_attempt_at),
+          connector = COALESCE(?, connector), last_code = COALESCE(?, last_code),
+          last_detail = COALESCE(?, last_detail), sent_at = COALESCE(?, sent_at), final_at = COALESCE(?, final_at)
+        WHERE id = ?`),
+      deleteIdempotency: sqlite.prepare('DELETE FROM idempotency_keys WHERE account_id = ? AND key = ?'),
+      insertIdempotency: sqlite.prepare(
+        'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+    };
+    cache.set(sqlite, statements);
+  }
+  return statements;
+}
+
+/**
+ * Runs `write` in one synchronous SQLite transaction. Kysely may hold a transaction open on the same
+ * connection across awaits (a cancel, a migration); wait for it to end rather than nest inside it.
+ */
+export async function sqliteTransaction<T>(sqlite: SqliteDatabase.Database, write: () => T): Promise<T> {
+  while (sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+  return sqlite.transaction(write).immediate();
+}

@@ -1,0 +1,340 @@
+/**
+ * The `smsgate` CLI as a user runs it: `send`, `status` and `migrate` as child processes against a
+ * real gateway process, and `serve`'s first start printing a generated admin key.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../helpers/databases.js';
+import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
+import {
+  api,
+  createPostgresDatabase,
+  freePort,
+  GatewayProcess,
+  killAllGateways,
+  runCli,
+  tempDir,
+} from './gateway-process.js';
+
+const ID = 'msg_[0-9A-Z]{26}';
+/** The lifecycle of a message that is delivered (or not) at the first attempt. */
+const LIFECYCLE = ['queued', 'sending', 'sent'];
+
+interface MessageView {
+  id: string;
+  to: string;
+  status: string;
+  connector: string | null;
+  history: { status: string; at: string; code: string | null; detail: string | null }[];
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line.length > 0);
+
+// The tests of this block run at once (each is mostly waiting for a child process); the `status`
+// tests wait for the message the first test sends.
+describe('smsgate CLI against a running gateway', { timeout: 120_000, concurrency: true }, () => {
+  const dir = tempDir('cli');
+  let gateway: GatewayProcess;
+  let env: Record<string, string>;
+  let sentDelivered!: (id: string) => void;
+  let failedToSend!: (error: unknown) => void;
+  const deliveredId = new Promise<string>((resolve, reject) => {
+    sentDelivered = resolve;
+    failedToSend = reject;
+  });
+  // A failure of the first test is reported there; the status tests then fail with this message.
+  deliveredId.catch(() => {});
+
+  before(async () => {
+    gateway = await GatewayProcess.start({
+      dataDir: join(dir.path, 'data'),
+      adminKey: TEST_ADMIN_KEY,
+      logLevel: 'warn',
+      // Receipts take a moment, so `--wait` has status changes to print while it polls.
+      config: { connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 600 }] },
+    });
+    env = { SMSGATE_URL: gateway.url, SMSGATE_API_KEY: TEST_ADMIN_KEY };
+  });
+
+  after(async () => {
+    await gateway?.kill('SIGTERM').catch(() => {});
+    await killAllGateways();
+    dir.remove();
+  });
+
+  /** Runs `send --wait` and checks the printed trail; returns the id and exit code. */
+  async function sendAndWait(to: string, final: string, code: string) {
+    const result = await runCli(['send', '--to', to, '--text', 'hi', '--wait'], env);
+    assert.equal(result.stderr, '');
+    const out = lines(result.stdout);
+    const first = new RegExp(`^(${ID})  ${to.replace('+', '\\+')}  queued  \\(gsm7, 1 segment\\)$`).exec(
+      out[0] ?? '',
+    );
+    assert.ok(first, `first line should name the new message:\n${result.stdout}`);
+    const id = first[1]!;
+    const printed: string[] = [];
+    for (const line of out.slice(1)) {
+      const match = new RegExp(`^${id}  ([a-z]+)(?:  (.*))?$`).exec(line);
+      assert.ok(match, `unexpected line ${JSON.stringify(line)}:\n${result.stdout}`);
+      printed.push(match[1]!);
+    }
+    // Each change once, in lifecycle order, ending with the final status and its receipt code.
+    assert.equal(printed.at(-1), final, result.stdout);
+    assert.equal(out.at(-1), `${id}  ${final}  ${code}`);
+    const order = [...LIFECYCLE, final];
+    const ranks = printed.map((s) => order.indexOf(s));
+    assert.ok(
+      ranks.every((rank, i) => rank > 0 && (i === 0 || rank > ranks[i - 1]!)),
+      `status changes out of order or repeated: ${printed.join(', ')}`,
+    );
+    // What was printed is what the gateway recorded.
+    const stored = await api<MessageView>(gateway.url, TEST_ADMIN_KEY, 'GET', `/v1/messages/${id}`);
+    assert.equal(stored.status, 200);
+    assert.equal(stored.body.status, final);
+    const history = stored.body.history.map((h) => h.status);
+    assert.deepEqual(history, [...LIFECYCLE, final]);
+    return { id, code: result.code };
+  }
+
+  it('send --wait prints the id and each status change, ending delivered, exit 0', async () => {
+    try {
+      const { id, code } = await sendAndWait('+447911123456', 'delivered', 'stat:DELIVRD err:000');
+      assert.equal(code, 0);
+      sentDelivered(id);
+    } catch (error) {
+      failedToSend(new Error('send --wait failed; no delivered message to show', { cause: error }));
+      throw error;
+    }
+  });
+
+  it('send --wait to a number ending 0000 ends undelivered and exits 2', async () => {
+    const { code } = await sendAndWait('+447911120000', 'undelivered', 'stat:UNDELIV err:001');
+    assert.equal(code, 2);
+  });
+
+  it('status <id> prints the message and its history lines', async () => {
+    const id = await deliveredId;
+    const result = await runCli(['status', id], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const stored = await api<MessageView>(gateway.url, TEST_ADMIN_KEY, 'GET', `/v1/messages/${id}`);
+    const out = lines(result.stdout);
+    assert.match(
+      out[0] ?? '',
+      new RegExp(`^${id}  to \\+447911123456  delivered  \\(gsm7, 1 segment\\(s\\), via sim\\)$`),
+    );
+    assert.equal(out.length, 1 + stored.body.history.length, result.stdout);
+    stored.body.history.forEach((h, i) => {
+      const line = out[i + 1]!;
+      assert.match(line, new RegExp(`^\\s+${h.at.replace(/[.]/g, '\\.')}\\s+${h.status}\\b`), line);
+      if (h.code) assert.ok(line.includes(h.code), `${line} should show ${h.code}`);
+    });
+  });
+
+  it('status <id> --json prints the message as JSON', async () => {
+    const id = await deliveredId;
+    const result = await runCli(['status', id, '--json'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const printed = JSON.parse(result.stdout) as MessageView;
+    const stored = await api<MessageView>(gateway.url, TEST_ADMIN_KEY, 'GET', `/v1/messages/${id}`);
+    assert.deepEqual(printed, stored.body);
+    assert.equal(printed.status, 'delivered');
+  });
+
+  it('status of an unknown id fails with the API error and a non-zero exit', async () => {
+    const result = await runCli(['status', 'msg_00000000000000000000000000'], env);
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^smsgate: 404: .*not found/m);
+  });
+
+  it('send without an API key fails with a clear message', async () => {
+    const result = await runCli(['send', '--to', '+447911123456', '--text', 'hi'], {
+      SMSGATE_URL: gateway.url,
+    });
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /no API key: pass --api-key or set SMSGATE_API_KEY/);
+  });
+
+  it('send with a wrong API key fails with 401', async () => {
+    const result = await runCli(['send', '--to', '+447911123456', '--text', 'hi'], {
+      SMSGATE_URL: gateway.url,
+      SMSGATE_API_KEY: 'sk_wrongkey00_abcdefghijklmnopqrstuvwxyz',
+    });
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^smsgate: 401: /m);
+  });
+
+  it('send to a gateway that is not running fails with "cannot reach the gateway"', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const result = await runCli(['send', '--to', '+447911123456', '--text', 'hi'], {
+      SMSGATE_URL: url,
+      SMSGATE_API_KEY: TEST_ADMIN_KEY,
+    });
+    assert.notEqual(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, new RegExp(`^smsgate: cannot reach the gateway at ${url}`, 'm'));
+  });
+});
+
+const postgresReason = await postgresUnavailableReason();
+const postgresOptions =
+  postgresReason && process.env.CI !== 'true'
+    ? { skip: `PostgreSQL NOT TESTED: no server at ${TEST_POSTGRES_URL} (${postgresReason})` }
+    : {};
+if ('skip' in postgresOptions) process.stderr.write(`\n*** ${postgresOptions.skip} ***\n\n`);
+
+describe('smsgate migrate', { timeout: 60_000 }, () => {
+  it('applies 0001_core to a fresh data dir, then reports it up to date', async () => {
+    const dir = tempDir('migrate');
+    try {
+      const dataDir = join(dir.path, 'data');
+      const file = join(dataDir, 'smsgate.db');
+      const first = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
+      assert.equal(first.code, 0, first.stderr);
+      assert.equal(first.stdout, `applied 0001_core to ${file}\n`);
+      assert.ok(existsSync(file));
+      const second = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(second.stdout, `${file} is up to date\n`);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it(
+    'applies 0001_core to a fresh PostgreSQL database, then reports it up to date',
+    postgresOptions,
+    async () => {
+      const database = await createPostgresDatabase();
+      try {
+        const first = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });
+        assert.equal(first.code, 0, first.stderr);
+        assert.match(first.stdout, new RegExp(`^applied 0001_core to postgres://.*/${database.name}\\n$`));
+        const second = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });
+        assert.equal(second.code, 0, second.stderr);
+        assert.match(second.stdout, new RegExp(`^postgres://.*/${database.name} is up to date\\n$`));
+      } finally {
+        await database.drop();
+      }
+    },
+  );
+});
+
+describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
+  const dir = tempDir('serve');
+  after(async () => {
+    await killAllGateways();
+    dir.remove();
+  });
+
+  it('prints a generated admin key once, on the first start only, and the key works', async () => {
+    const dataDir = join(dir.path, 'data');
+    const first = await GatewayProcess.start({ dataDir });
+    let key: string;
+    try {
+      // The banner goes out right after the port opens; it may reach us just after /ready does.
+      key = await waitFor(
+        () => /^ {2}(sk_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{20,})$/m.exec(first.stdout)?.[1],
+        10_000,
+        'the generated admin key on stdout',
+      );
+      assert.equal(first.stdout.split('Created the admin account').length - 1, 1, first.stdout);
+      // The key is shown in the banner only, never in a log record.
+      for (const record of first.logs()) assert.ok(!JSON.stringify(record).includes(key));
+
+      const list = await api(first.url, key, 'GET', '/v1/messages');
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      const wrong = await api(first.url, TEST_ADMIN_KEY, 'GET', '/v1/messages');
+      assert.equal(wrong.status, 401, 'only the generated key was created');
+      const exit = await first.kill('SIGTERM');
+      assert.equal(exit.code, 0, first.stderr);
+    } finally {
+      await first.kill('SIGKILL');
+    }
+
+    const second = await first.restart();
+    try {
+      await waitFor(
+        () => second.logs().find((l) => l.msg === 'smsgate is running'),
+        10_000,
+        'the "smsgate is running" log line',
+      );
+      assert.doesNotMatch(second.stdout, /sk_/);
+      assert.doesNotMatch(second.stdout, /Created the admin account/);
+      const list = await api(second.url, key, 'GET', '/v1/messages');
+      assert.equal(list.status, 200, 'the key generated on the first start still works');
+    } finally {
+      await second.kill('SIGTERM');
+    }
+  });
+
+  /**
+   * A first start that fails after the database was set up (a config mistake, a busy port) must not
+   * swallow the generated key: either that start prints it, or the next start still generates one.
+   */
+  async function assertKeyNotLostAfterFailedFirstStart(
+    label: string,
+    failingEnv: Record<string, string>,
+    expectedError: RegExp,
+  ) {
+    const dataDir = join(dir.path, `data-${label}`);
+    const failed = await runCli(['serve'], {
+      SMSGATE_DATA_DIR: dataDir,
+      SMSGATE_SMPP_PORT: '0',
+      SMSGATE_LOG_LEVEL: 'warn',
+      ...failingEnv,
+    });
+    assert.notEqual(failed.code, 0, 'the first start was meant to fail');
+    assert.match(failed.stderr, expectedError);
+    const keyPattern = /^ {2}(sk_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{20,})$/m;
+    const printedByFailedStart = keyPattern.exec(failed.stdout)?.[1];
+
+    const next = await GatewayProcess.start({ dataDir });
+    try {
+      await waitFor(
+        () => next.logs().find((l) => l.msg === 'smsgate is running'),
+        10_000,
+        'the "smsgate is running" log line',
+      );
+      const key = printedByFailedStart ?? keyPattern.exec(next.stdout)?.[1];
+      assert.ok(
+        key,
+        'the generated admin key was lost: the failed first start created the admin account without ' +
+          'printing its key, and the next start printed none, so no one can authenticate\n' +
+          `failed start stdout:\n${failed.stdout}\nnext start stdout:\n${next.stdout}`,
+      );
+      const list = await api(next.url, key, 'GET', '/v1/messages');
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+    } finally {
+      await next.kill('SIGTERM').catch(() => next.kill('SIGKILL'));
+    }
+  }
+
+  it('does not lose the generated key when the first start fails on a config mistake', async () => {
+    const configFile = join(dir.path, 'bad-route.json');
+    writeFileSync(configFile, JSON.stringify({ routes: [{ prefix: '+44', connector: 'nope' }] }));
+    await assertKeyNotLostAfterFailedFirstStart(
+      'bad-config',
+      { SMSGATE_PORT: String(await freePort()), SMSGATE_CONFIG: configFile },
+      /unknown connector "nope"/,
+    );
+  });
+
+  it('does not lose the generated key when the first start finds its port taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    try {
+      const address = blocker.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      await assertKeyNotLostAfterFailedFirstStart('port-taken', { SMSGATE_PORT: String(port) }, /EADDRINUSE/);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+});
