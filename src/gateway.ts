@@ -13,6 +13,9 @@ import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
 import { Router } from './routing/router.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
+import { purgeIdempotencyKeys } from './store/queries/idempotency.js';
+
+const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
 export interface GatewayOptions {
   config: Config;
@@ -33,6 +36,7 @@ export class Gateway {
   readonly http: FastifyInstance;
   /** The bootstrap admin key if one was generated on this start (print it once). */
   readonly generatedAdminKey: string | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly config: Config,
@@ -122,6 +126,9 @@ export class Gateway {
   async start(listen = true): Promise<void> {
     for (const connector of this.connectors.values()) await connector.start();
     await this.dispatcher.start();
+    this.housekeeping = setInterval(() => void this.purgeExpiredKeys(), HOUSEKEEPING_INTERVAL_MS);
+    this.housekeeping.unref();
+    await this.purgeExpiredKeys();
     if (listen) await this.http.listen({ host: this.config.host, port: this.config.port });
   }
 
@@ -135,8 +142,18 @@ export class Gateway {
     return `http://${this.config.host}:${this.config.port}`;
   }
 
+  /** Deletes idempotency keys past their time to live. */
+  private async purgeExpiredKeys(): Promise<void> {
+    try {
+      await purgeIdempotencyKeys(this.store, Date.now() - this.config.idempotencyTtlSeconds * 1000);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not purge expired idempotency keys');
+    }
+  }
+
   /** Stops taking requests, drains in-flight submissions and status writes, closes the store. */
   async stop(closeStore = true): Promise<void> {
+    if (this.housekeeping) clearInterval(this.housekeeping);
     await this.http.close();
     await this.dispatcher.stop();
     await this.tracker.stop();

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MESSAGE_STATUSES } from '../core/statuses.js';
 
 /** A destination-matching rule of the built-in simulator and what happens to matching messages. */
 const simRuleSchema = z
@@ -109,8 +108,6 @@ export const configSchema = z
       .default(24 * 3600),
     connectors: z.array(connectorSchema).default([]),
     routes: z.array(routeSchema).default([]),
-    /** Statuses listed here are logged at info level as they happen (debugging aid). */
-    logStatuses: z.array(z.enum(MESSAGE_STATUSES)).default([]),
   })
   .strict();
 
