@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     console.log(
       `ingest            ${fmt(ingestRate)} messages/s accepted (202), ${result.non2xx} non-2xx, ${result.errors} errors`,
     );
+    if (result.non2xx > 0) console.log(`status codes      ${JSON.stringify(result.statusCodeStats)}`);
     console.log(
       `accept latency    p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
     );
@@ -81,8 +82,9 @@ function request() {
         method: 'POST',
         headers,
         setupRequest: (req: Record<string, unknown>) => {
-          sequence = (sequence + 1) % 800_000;
-          const to = `+44791${String(110_000 + (sequence % 80_000)).padStart(6, '0')}7`;
+          sequence = (sequence + 1) % 10_000;
+          // 07911 1xxxx7: 10,000 valid UK mobile numbers, none ending in a simulator failure suffix.
+          const to = `+4479111${String(sequence).padStart(4, '0')}7`;
           return { ...req, body: JSON.stringify({ to, text: 'Your code is 123456' }) };
         },
       },

@@ -14,6 +14,8 @@ const FASTIFY_CODES: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request' },
   FST_ERR_NOT_FOUND: { code: 'not_found' },
+  FST_ERR_BAD_URL: { code: 'invalid_request', message: 'The URL is malformed' },
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'invalid_request' },
 };
 
 /** Maps any error to a status and a native error body; unknown errors become a logged 500. */

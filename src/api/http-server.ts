@@ -1,7 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Gateway } from '../gateway.js';
-import { nativeErrorHandler } from './error-body.js';
+import { nativeErrorHandler, toErrorResponse } from './error-body.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { rejectUnsafeInput } from './input-safety.js';
 import { registerMessageRoutes } from './native/message-routes.js';
 
 /** Builds the HTTP server: health, the native /v1 API (and, later, the dialects). */
@@ -14,7 +15,15 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
     return503OnClosing: true,
     // Bad input is the caller's problem, not a crash: Fastify answers 400 for malformed URLs too.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors Fastify raises before routing (a malformed URL, an over-long path) in our error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toErrorResponse(error, gateway.logger);
+      void (reply as FastifyReply).status(status).send(body);
+    },
   });
+  // Only the content types a route declares are accepted: text/plain is not JSON, so 415 it.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', rejectUnsafeInput);
   app.setErrorHandler(nativeErrorHandler(gateway.logger));
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({

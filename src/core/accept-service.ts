@@ -5,7 +5,7 @@ import type { Dispatcher } from '../queue/dispatcher.js';
 import { GroupCommitter } from '../queue/group-commit.js';
 import type { Router } from '../routing/router.js';
 import type { Store } from '../store/open-store.js';
-import { storeAcceptedBatch } from '../store/queries/accepted-batch.js';
+import { type AcceptedUnit, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
 import type { MessageHistoryTable, MessagesTable } from '../store/schema.js';
 import { BackpressureError, GatewayError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
@@ -53,6 +53,8 @@ interface CommitUnit {
   rows: readonly Insertable<MessagesTable>[];
   history: Insertable<MessageHistoryTable>[];
   idempotency: IdempotencyRecord | undefined;
+  /** Set when the batch failed and this request, written alone, failed too. */
+  failure?: unknown;
 }
 
 /**
@@ -70,7 +72,9 @@ export class AcceptService {
     private readonly config: Config,
     private readonly logger: Logger,
   ) {
-    this.committer = new GroupCommitter((units) => this.write(units), config.queue.maxBatch);
+    // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
+    const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
+    this.committer = new GroupCommitter((units) => this.write(units), config.queue.maxBatch, parallelCommits);
   }
 
   /** Validates and prices a send; throws a ValidationError naming the field at fault. */
@@ -103,9 +107,8 @@ export class AcceptService {
     const recipients = input.to.map((raw, i) =>
       toE164(String(raw), single ? names.to : `${names.to}[${i}]`, config.defaultRegion),
     );
-    const sender: Sender | null = input.from
-      ? parseSender(input.from, names.from, config.defaultRegion)
-      : null;
+    const sender: Sender | null =
+      input.from !== undefined ? parseSender(input.from, names.from, config.defaultRegion) : null;
 
     let scheduleAt: number | null = null;
     if (input.scheduleAt !== undefined) {
@@ -123,7 +126,8 @@ export class AcceptService {
         names.validitySeconds,
       );
     }
-    const callbackUrl = input.callbackUrl ? checkCallbackUrl(input.callbackUrl, names.callbackUrl) : null;
+    const callbackUrl =
+      input.callbackUrl !== undefined ? checkCallbackUrl(input.callbackUrl, names.callbackUrl) : null;
     const clientRef = input.clientRef ?? null;
     if (clientRef !== null && clientRef.length > MAX_CLIENT_REF_LENGTH) {
       throw new ValidationError(
@@ -212,13 +216,10 @@ export class AcceptService {
       code: null,
       detail: null,
     }));
+    const unit: CommitUnit = { accountId: prepared.accountId, rows: prepared.rows, history, idempotency };
     try {
-      await this.committer.submit({
-        accountId: prepared.accountId,
-        rows: prepared.rows,
-        history,
-        idempotency,
-      });
+      await this.committer.submit(unit);
+      if (unit.failure !== undefined) throw unit.failure;
     } catch (error) {
       this.dispatcher.releaseReserved(count);
       if (error instanceof GatewayError) throw error;
@@ -233,19 +234,37 @@ export class AcceptService {
     this.dispatcher.accepted(prepared.items, prepared.scheduleAt);
   }
 
-  private write(units: CommitUnit[]): Promise<void> {
-    return storeAcceptedBatch(
-      this.store,
-      units.map((unit) => ({
-        accountId: unit.accountId,
-        rows: unit.rows,
-        history: unit.history,
-        idempotency: unit.idempotency && {
-          ...unit.idempotency,
-          createdAt: unit.rows[0]?.created_at ?? Date.now(),
-        },
-      })),
-    );
+  private async write(units: CommitUnit[]): Promise<void> {
+    try {
+      await storeAcceptedBatch(
+        this.store,
+        units.map((unit) => this.toStored(unit)),
+      );
+    } catch (error) {
+      if (units.length === 1) throw error;
+      // One bad request must not fail the others that happened to share its transaction.
+      for (const unit of units) {
+        try {
+          await storeAcceptedBatch(this.store, [this.toStored(unit)]);
+        } catch (unitError) {
+          unit.failure = unitError;
+        }
+      }
+    }
+  }
+
+  private toStored(unit: CommitUnit): AcceptedUnit {
+    const createdAt = unit.rows[0]?.created_at ?? Date.now();
+    return {
+      accountId: unit.accountId,
+      rows: unit.rows,
+      history: unit.history,
+      idempotency: unit.idempotency && {
+        ...unit.idempotency,
+        createdAt,
+        expiredBefore: createdAt - this.config.idempotencyTtlSeconds * 1000,
+      },
+    };
   }
 }
 

@@ -13,13 +13,18 @@ interface Batch<T> {
 export class GroupCommitter<T> {
   private current: Batch<T> | undefined;
   private readonly queue: Batch<T>[] = [];
-  private flushing = false;
+  private flushing = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
 
+  /**
+   * @param maxConcurrent flushes allowed at once: 1 keeps batches in order (required where later
+   *   items may depend on earlier ones); more lets a networked database commit batches in parallel.
+   */
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
     private readonly maxBatch: number,
+    private readonly maxConcurrent = 1,
   ) {}
 
   /** Adds an item; resolves when the transaction holding it has committed. */
@@ -50,7 +55,7 @@ export class GroupCommitter<T> {
 
   /** Resolves once everything submitted so far has been written (or has failed). */
   idle(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (this.flushing === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -71,7 +76,7 @@ export class GroupCommitter<T> {
   }
 
   private scheduleFlush(): void {
-    if (this.flushing || this.scheduled) return;
+    if (this.flushing >= this.maxConcurrent || this.scheduled) return;
     this.scheduled = true;
     // setImmediate lets every request parsed in this turn of the event loop join the batch.
     setImmediate(() => {
@@ -81,11 +86,13 @@ export class GroupCommitter<T> {
   }
 
   private async run(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+    if (this.flushing >= this.maxConcurrent) return;
+    this.flushing++;
     try {
       for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
         if (batch === this.current) this.current = undefined;
+        // While this batch is written, the next one may start on another connection.
+        if (this.queue.length > 0 || this.maxConcurrent > 1) this.scheduleFlush();
         try {
           await this.flush(batch.items);
           batch.resolve();
@@ -94,10 +101,12 @@ export class GroupCommitter<T> {
         }
       }
     } finally {
-      this.flushing = false;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const wake of waiters) wake();
+      this.flushing--;
+      if (this.flushing === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
     }
   }
 }

@@ -66,9 +66,11 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
           connector = COALESCE(?, connector), last_code = COALESCE(?, last_code),
           last_detail = COALESCE(?, last_detail), sent_at = COALESCE(?, sent_at), final_at = COALESCE(?, final_at)
         WHERE id = ?`),
-      deleteIdempotency: sqlite.prepare('DELETE FROM idempotency_keys WHERE account_id = ? AND key = ?'),
+      deleteIdempotency: sqlite.prepare(
+        'DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?',
+      ),
       insertIdempotency: sqlite.prepare(
-        'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
     };
     cache.set(sqlite, statements);

@@ -436,16 +436,16 @@ await describeEachDatabase(
       assert.equal(good2.statusCode, 202, good2.body);
     });
 
-    it('a NUL character in ids and list filters → 404 / 4xx or an empty list, never 5xx', async () => {
-      assertError(await get(gateway, '/v1/messages/msg_%00'), 404, { code: 'not_found' });
+    it('a NUL character in ids and list filters → 400 naming the parameter, never 5xx', async () => {
+      assertError(await get(gateway, '/v1/messages/msg_%00'), 400, { code: 'invalid_input', field: 'id' });
       assertError(
         await gateway.http.inject({
           method: 'POST',
           url: '/v1/messages/msg_%00/cancel',
           headers: ADMIN_AUTH,
         }),
-        404,
-        { code: 'not_found' },
+        400,
+        { code: 'invalid_input', field: 'id' },
       );
       for (const url of ['/v1/messages?to=%00', '/v1/messages?clientRef=x%00']) {
         const response = await get(gateway, url);

@@ -246,6 +246,7 @@ await describeEachDatabase(
           statusCode: 202,
           response: '{"ok":true}',
           createdAt: now - 10_000,
+          expiredBefore: now - 86_400_000,
         }),
       );
       assert.equal(

@@ -45,28 +45,26 @@ export class IdempotencyGuard {
     for (let waiting = this.inFlight.get(slot); waiting; waiting = this.inFlight.get(slot)) {
       await waiting.catch(() => {});
     }
-    const stored = await findIdempotentResponse(
-      this.store,
-      accountId,
-      key,
-      Date.now() - this.ttlSeconds * 1000,
-    );
-    if (stored) {
-      if (stored.requestHash !== requestHash) {
-        throw new ConflictError(
-          'This Idempotency-Key was already used with a different request',
-          'idempotency_key_reused',
-        );
+    // Claim the key before the first await, so a concurrent request with it waits for this one.
+    const work = (async (): Promise<IdempotentResult> => {
+      const notBefore = Date.now() - this.ttlSeconds * 1000;
+      const stored = await findIdempotentResponse(this.store, accountId, key, notBefore);
+      if (stored) {
+        if (stored.requestHash !== requestHash) {
+          throw new ConflictError(
+            'This Idempotency-Key was already used with a different request',
+            'idempotency_key_reused',
+          );
+        }
+        return { status: stored.statusCode, body: stored.response, replayed: true };
       }
-      return { status: stored.statusCode, body: stored.response, replayed: true };
-    }
-    const work = create(requestHash);
+      return { ...(await create(requestHash)), replayed: false };
+    })();
     this.inFlight.set(slot, work);
     try {
-      const result = await work;
-      return { ...result, replayed: false };
+      return await work;
     } finally {
-      this.inFlight.delete(slot);
+      if (this.inFlight.get(slot) === work) this.inFlight.delete(slot);
     }
   }
 }

@@ -11,7 +11,15 @@ export interface AcceptedUnit {
   rows: readonly Insertable<MessagesTable>[];
   history: readonly Insertable<MessageHistoryTable>[];
   idempotency:
-    | { key: string; requestHash: string; statusCode: number; response: string; createdAt: number }
+    | {
+        key: string;
+        requestHash: string;
+        statusCode: number;
+        response: string;
+        createdAt: number;
+        /** Entries with this key older than this have expired and are replaced. */
+        expiredBefore: number;
+      }
     | undefined;
 }
 
@@ -27,7 +35,7 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
         }
         const idem = unit.idempotency;
         if (idem) {
-          statements.deleteIdempotency.run(unit.accountId, idem.key);
+          statements.deleteIdempotency.run(unit.accountId, idem.key, idem.expiredBefore);
           statements.insertIdempotency.run(
             unit.accountId,
             idem.key,

@@ -33,7 +33,11 @@ export async function findIdempotentResponse(
     : undefined;
 }
 
-/** Records a response under its key in the same transaction as the messages it created. */
+/**
+ * Records a response under its key in the same transaction as the messages it created. An expired
+ * entry with the same key is replaced; a live one is left alone (the caller checked for one first,
+ * and a duplicate key must not fail the other requests of a group commit).
+ */
 export async function insertIdempotentResponse(
   trx: Kysely<Database>,
   row: {
@@ -43,13 +47,14 @@ export async function insertIdempotentResponse(
     statusCode: number;
     response: string;
     createdAt: number;
+    expiredBefore: number;
   },
 ): Promise<void> {
-  // An expired entry with the same key is replaced; a live one cannot exist (checked before accepting).
   await trx
     .deleteFrom('idempotency_keys')
     .where('account_id', '=', row.accountId)
     .where('key', '=', row.key)
+    .where('created_at', '<', row.expiredBefore)
     .execute();
   await trx
     .insertInto('idempotency_keys')
@@ -61,6 +66,7 @@ export async function insertIdempotentResponse(
       response: row.response,
       created_at: row.createdAt,
     })
+    .onConflict((oc) => oc.doNothing())
     .execute();
 }
 
