@@ -38,9 +38,7 @@ export async function apiRequest<T>(
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
-    throw new Error(
-      `cannot reach the gateway at ${options.url}: ${(error as Error).cause ?? (error as Error).message}`,
-    );
+    throw new Error(`cannot reach the gateway at ${options.url}: ${describeCause(error)}`);
   }
   const text = await response.text();
   let parsed: unknown;
@@ -54,4 +52,10 @@ export async function apiRequest<T>(
     throw new ApiError(response.status, `${response.status}: ${error?.message ?? text}`);
   }
   return parsed as T;
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }

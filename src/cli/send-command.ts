@@ -7,8 +7,7 @@ interface Accepted {
 }
 interface MessageState {
   status: string;
-  lastCode: string | null;
-  lastDetail: string | null;
+  history: { status: string; code: string | null; detail: string | null }[];
 }
 
 export function registerSendCommand(program: Command): void {
@@ -45,18 +44,21 @@ export function registerSendCommand(program: Command): void {
           );
         }
         if (!options.wait) return;
-        const last = new Map(accepted.messages.map((m) => [m.id, m.status]));
+        // Print every transition from the message's history (polling alone would miss fast ones),
+        // skipping the `queued` entry already printed above.
+        const printed = new Map(accepted.messages.map((m) => [m.id, 1]));
         const pending = new Set(accepted.messages.filter((m) => !isFinalStatus(m.status)).map((m) => m.id));
         let failures = 0;
         while (pending.size > 0) {
-          await new Promise((resolve) => setTimeout(resolve, 250));
+          await new Promise((resolve) => setTimeout(resolve, 200));
           for (const id of [...pending]) {
             const state = await apiRequest<MessageState>(client, 'GET', `/v1/messages/${id}`);
-            if (state.status !== last.get(id)) {
-              last.set(id, state.status);
-              const code = state.lastCode ? `  ${state.lastCode}` : '';
-              console.log(`${id}  ${state.status}${code}${state.lastDetail ? `  ${state.lastDetail}` : ''}`);
+            const seen = printed.get(id) ?? 0;
+            for (const entry of state.history.slice(seen)) {
+              const code = entry.code ? `  ${entry.code}` : '';
+              console.log(`${id}  ${entry.status}${code}${entry.detail ? `  ${entry.detail}` : ''}`);
             }
+            printed.set(id, Math.max(seen, state.history.length));
             if (isFinalStatus(state.status)) {
               pending.delete(id);
               if (state.status !== 'delivered') failures++;

@@ -32,9 +32,7 @@ export function registerStatusCommand(program: Command): void {
         `${message.id}  to ${message.to}  ${message.status}  (${message.encoding}, ${message.segments} segment(s), via ${message.connector ?? '-'})`,
       );
       for (const h of message.history) {
-        console.log(
-          `  ${h.at}  ${h.status.padEnd(11)}${h.code ? ` ${h.code}` : ''}${h.detail ? `  ${h.detail}` : ''}`,
-        );
+        console.log(`  ${h.at}  ${h.status.padEnd(11)} ${h.code ?? ''}  ${h.detail ?? ''}`.trimEnd());
       }
     });
 }
