@@ -4,7 +4,8 @@
  *  - p50 / p99 accept latency,
  *  - end-to-end rate through the `sim` connector (accepted → delivered),
  *  - the gateway's peak RSS.
- * BENCH_SECONDS (default 10) sets the ingest duration; BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL.
+ * BENCH_SECONDS (default 10) sets the ingest duration; BENCH_DATABASE_URL=postgres://… runs it on
+ * PostgreSQL; BENCH_SQLITE_SYNCHRONOUS=normal trades power-loss durability for speed on SQLite.
  */
 import { rmSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -13,6 +14,7 @@ import { BENCH_ADMIN_KEY, startGateway, stats } from './gateway-process.js';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const databaseUrl = process.env.BENCH_DATABASE_URL;
+const sqliteSynchronous = process.env.BENCH_SQLITE_SYNCHRONOUS;
 const FINAL = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'canceled'];
 
 async function main(): Promise<void> {
@@ -21,12 +23,13 @@ async function main(): Promise<void> {
       connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 10, window: 5000 }],
       queue: { maxQueued: 5_000_000 },
       ...(databaseUrl ? { databaseUrl } : {}),
+      ...(sqliteSynchronous ? { sqlite: { synchronous: sqliteSynchronous } } : {}),
     },
     {},
   );
   try {
     console.log(
-      `smsgate benchmark: ${connections} connections, ${seconds}s, store ${databaseUrl ? 'PostgreSQL' : 'SQLite'}`,
+      `smsgate benchmark: ${connections} connections, ${seconds}s, store ${databaseUrl ? 'PostgreSQL' : `SQLite (synchronous ${sqliteSynchronous ?? 'full'})`}`,
     );
     // Warm-up: JIT, prepared statements, page cache.
     await autocannon({ url: `${gateway.url}/v1/messages`, connections: 10, amount: 2000, ...request() });
