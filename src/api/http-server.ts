@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway.js';
 import { nativeErrorHandler, toErrorResponse } from './error-body.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput } from './input-safety.js';
+import { registerConnectorRoutes } from './native/connector-routes.js';
 import { registerMessageRoutes } from './native/message-routes.js';
 
 /** Builds the HTTP server: health, the native /v1 API (and, later, the dialects). */
@@ -32,5 +33,6 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   );
   registerHealthRoutes(app, gateway);
   registerMessageRoutes(app, gateway);
+  registerConnectorRoutes(app, gateway);
   return app;
 }
