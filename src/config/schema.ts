@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { smppConnectorSchema } from '../connectors/smpp/smpp-connector-config.js';
 
 /** A destination-matching rule of the built-in simulator and what happens to matching messages. */
 const simRuleSchema = z
@@ -35,7 +36,7 @@ const simConnectorSchema = z
   })
   .strict();
 
-export const connectorSchema = z.discriminatedUnion('type', [simConnectorSchema]);
+export const connectorSchema = z.discriminatedUnion('type', [simConnectorSchema, smppConnectorSchema]);
 
 const routeSchema = z
   .object({

@@ -53,8 +53,15 @@ interface Segmentation {
  * fits one segment, else greedy chunks of at most the multipart capacity that never split an escape pair
  * (gsm7) or a surrogate pair (ucs2). Pushes each segment's end index onto `ends` when given.
  */
-function segment(text: string, encoding: Encoding, totalUnits: number, ends?: number[]): Segmentation {
-  const { single, multi } = CAPACITY[encoding];
+function segment(
+  text: string,
+  encoding: Encoding,
+  totalUnits: number,
+  ends?: number[],
+  multiCapacity?: number,
+): Segmentation {
+  const { single } = CAPACITY[encoding];
+  const multi = multiCapacity ?? CAPACITY[encoding].multi;
   if (totalUnits <= single) {
     ends?.push(text.length);
     return { segments: 1, perSegment: single, lastUnits: totalUnits };
@@ -145,10 +152,10 @@ export function analyzeText(text: string): TextAnalysis {
  * back `text`.
  * @throws RangeError if `encoding` is gsm7 and `text` has a character outside the GSM 7-bit alphabet.
  */
-export function splitSegments(text: string, encoding?: Encoding): string[] {
+export function splitSegments(text: string, encoding?: Encoding, multipartUnits?: number): string[] {
   const enc = encoding ?? chooseEncoding(text);
   const ends: number[] = [];
-  segment(text, enc, unitsIn(text, enc), ends);
+  segment(text, enc, unitsIn(text, enc), ends, multipartUnits);
   const parts: string[] = [];
   let start = 0;
   for (const end of ends) {

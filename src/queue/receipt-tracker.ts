@@ -204,7 +204,8 @@ export class ReceiptTracker {
 function trackedFromStore(stored: PartMatch): Tracked {
   return {
     messageId: stored.messageId,
-    parts: Array.from({ length: stored.segments }, (_, i) => {
+    // The connector may have split differently from the accept-time count: trust the stored parts.
+    parts: Array.from({ length: Math.max(stored.partStatuses.length, 1) }, (_, i) => {
       const status = stored.partStatuses[i];
       return status === undefined || status === 'sent' ? undefined : status;
     }),

@@ -1,0 +1,268 @@
+import { ConnectorError } from '../../core/errors.js';
+import { canTransmit } from '../../smpp/bind-modes.js';
+import { COMMAND_STATUS, isRetryableStatus, statusName } from '../../smpp/command-status.js';
+import type { Pdu } from '../../smpp/pdu.js';
+import { REGISTERED_DELIVERY } from '../../smpp/pdu-flags.js';
+import { ReconnectingBind } from '../../smpp/smpp-client.js';
+import { type SmppSession, SmppTimeoutError } from '../../smpp/smpp-session.js';
+import { formatAbsolute } from '../../smpp/smpp-time.js';
+import type {
+  Connector,
+  ConnectorSink,
+  ConnectorState,
+  ConnectorStatus,
+  OutboundMessage,
+  SubmitResult,
+} from '../connector.js';
+import { destinationAddress, sourceAddress } from './address-numbering.js';
+import { readDeliver } from './deliver-reader.js';
+import { InboundAssembler } from './inbound-assembler.js';
+import { encodeSegments } from './segment-encoder.js';
+import type { SmppConnectorConfig } from './smpp-connector-config.js';
+import { ThroughputLimiter } from './throughput-limiter.js';
+import { normalizeUpstreamId } from './upstream-id.js';
+
+/**
+ * An SMPP 3.4 upstream: keeps `binds` binds (and optional receiver binds) up with reconnects,
+ * spreads submissions over them within each bind's window and the connector's throughput cap,
+ * splits long texts as configured, and turns deliver_sm into receipts and inbound messages, which
+ * it acknowledges only once the gateway has stored them.
+ */
+export class SmppConnector implements Connector {
+  readonly type = 'smpp';
+  readonly name: string;
+  private readonly binds: ReconnectingBind[] = [];
+  private readonly limiter: ThroughputLimiter;
+  private readonly assembler: InboundAssembler;
+  private state: ConnectorState = 'stopped';
+  private next = 0;
+  private reference = Math.floor(Math.random() * 0xffff);
+  private inFlight = 0;
+  private submitted = 0;
+  private failed = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: SmppConnectorConfig,
+    private readonly sink: ConnectorSink,
+  ) {
+    this.name = config.name;
+    this.limiter = new ThroughputLimiter(config.throughputPerSecond);
+    this.assembler = new InboundAssembler((message) => {
+      void this.sink.inbound({ connector: this.name, ...message, receivedAt: Date.now() }).catch(() => {});
+    });
+    const common = {
+      host: config.host,
+      port: config.port,
+      tls: config.tls === false ? undefined : config.tls === true ? { rejectUnauthorized: true } : config.tls,
+      systemId: config.systemId,
+      password: config.password,
+      systemType: config.systemType,
+      windowSize: config.window,
+      responseTimeoutMs: config.responseTimeoutSeconds * 1000,
+      enquireLinkIntervalMs: config.enquireLinkSeconds * 1000,
+      reconnectMinMs: config.reconnectMinSeconds * 1000,
+      reconnectMaxMs: config.reconnectMaxSeconds * 1000,
+      onRequest: (pdu: Pdu, session: SmppSession) => this.onRequest(pdu, session),
+      onStateChange: () => this.sink.capacityAvailable(),
+    };
+    for (let i = 0; i < config.binds; i++)
+      this.binds.push(new ReconnectingBind({ ...common, mode: config.bindMode }));
+    for (let i = 0; i < config.receiverBinds; i++)
+      this.binds.push(new ReconnectingBind({ ...common, mode: 'receiver' }));
+  }
+
+  async start(): Promise<void> {
+    this.state = 'starting';
+    for (const bind of this.binds) bind.start();
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    await Promise.all(this.binds.map((bind) => bind.stop()));
+    this.assembler.releaseStale(Date.now(), true);
+  }
+
+  available(): number {
+    if (this.state === 'stopped' || this.limiter.paused) return 0;
+    let free = 0;
+    for (const session of this.transmitters()) free += session.available;
+    return free;
+  }
+
+  async submit(message: OutboundMessage): Promise<SubmitResult> {
+    this.inFlight++;
+    try {
+      const reference = this.nextReference();
+      const segments = encodeSegments(message.text, message.encoding, this.config, reference);
+      const source = sourceAddress(message.from, message.fromKind, {
+        ton: this.config.sourceTon,
+        npi: this.config.sourceNpi,
+      });
+      const destination = destinationAddress(message.to, {
+        ton: this.config.destTon,
+        npi: this.config.destNpi,
+      });
+      const validity = formatAbsolute(new Date(message.expiresAt));
+      const upstreamIds: string[] = [];
+      for (const segment of segments) {
+        const session = await this.pickSession();
+        let response: Pdu;
+        try {
+          response = await session.request('submit_sm', {
+            service_type: this.config.serviceType,
+            source_addr_ton: source.ton,
+            source_addr_npi: source.npi,
+            source_addr: source.addr,
+            dest_addr_ton: destination.ton,
+            dest_addr_npi: destination.npi,
+            destination_addr: destination.addr,
+            esm_class: segment.esm_class,
+            priority_flag: message.priority,
+            validity_period: validity,
+            registered_delivery: this.config.registeredDelivery ? REGISTERED_DELIVERY.RECEIPT_ON_FINAL : 0,
+            data_coding: segment.data_coding,
+            short_message: segment.short_message,
+            tlvs: segment.tlvs,
+          });
+        } catch (error) {
+          throw new ConnectorError(`submit_sm failed: ${(error as Error).message}`, {
+            retryable: true,
+            rawCode: error instanceof SmppTimeoutError ? 'timeout' : 'connection_lost',
+            cause: error,
+          });
+        }
+        if (response.commandStatus !== COMMAND_STATUS.ESME_ROK) throw this.refusal(response.commandStatus);
+        this.limiter.succeeded();
+        const id = response.command === 'submit_sm_resp' ? response.message_id : '';
+        upstreamIds.push(normalizeUpstreamId(id, this.config.submitIdFormat));
+      }
+      this.submitted++;
+      return { upstreamIds };
+    } catch (error) {
+      this.failed++;
+      throw error instanceof ConnectorError
+        ? error
+        : new ConnectorError((error as Error).message, {
+            retryable: false,
+            rawCode: 'encode_error',
+            cause: error,
+          });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  status(): ConnectorStatus {
+    const up = this.binds.filter((bind) => bind.isUp).length;
+    const state: ConnectorState =
+      this.state === 'stopped' ? 'stopped' : up === this.binds.length ? 'up' : up > 0 ? 'degraded' : 'down';
+    return {
+      name: this.name,
+      type: this.type,
+      state,
+      inFlight: this.inFlight,
+      submitted: this.submitted,
+      failed: this.failed,
+      detail: {
+        throttled: this.limiter.paused,
+        binds: this.binds.map((bind) => ({
+          mode: bind.options.mode,
+          state: bind.isUp ? 'bound' : 'down',
+          inFlight: bind.session?.inFlight ?? 0,
+          lastError: bind.lastError ?? null,
+        })),
+      },
+    };
+  }
+
+  private refusal(commandStatus: number): ConnectorError {
+    const rawCode = statusName(commandStatus);
+    if (commandStatus === COMMAND_STATUS.ESME_RTHROTTLED) {
+      this.limiter.throttled();
+      // Wake the dispatcher when the pause ends: nothing else will tell it there is room again.
+      if (this.resumeTimer) clearTimeout(this.resumeTimer);
+      this.resumeTimer = setTimeout(() => this.sink.capacityAvailable(), this.limiter.waitMs() + 5);
+    }
+    return new ConnectorError(`SMSC refused submit_sm: ${rawCode}`, {
+      retryable: isRetryableStatus(commandStatus),
+      rawCode,
+    });
+  }
+
+  private transmitters(): SmppSession[] {
+    const sessions: SmppSession[] = [];
+    for (const bind of this.binds) {
+      const session = bind.session;
+      if (session?.isOpen && canTransmit(session.state)) sessions.push(session);
+    }
+    return sessions;
+  }
+
+  /** A bound transmitter with window room (round robin), waiting for the throughput cap. */
+  private async pickSession(): Promise<SmppSession> {
+    for (;;) {
+      const wait = this.limiter.waitMs();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sessions = this.transmitters();
+      if (sessions.length === 0) {
+        throw new ConnectorError(`no ${this.name} bind is up`, { retryable: true, rawCode: 'not_bound' });
+      }
+      for (let i = 0; i < sessions.length; i++) {
+        const session = sessions[(this.next + i) % sessions.length]!;
+        if (session.available > 0 && this.limiter.tryTake()) {
+          this.next = (this.next + i + 1) % sessions.length;
+          return session;
+        }
+      }
+      // Every window is full (the next segment of a long message): the session queues it.
+      if (this.limiter.tryTake()) return sessions[this.next++ % sessions.length]!;
+    }
+  }
+
+  private nextReference(): number {
+    this.reference = (this.reference + 1) & 0xffff;
+    return this.reference;
+  }
+
+  private onRequest(pdu: Pdu, session: SmppSession): void {
+    if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') {
+      session.respondError(pdu, COMMAND_STATUS.ESME_RINVCMDID);
+      return;
+    }
+    const read = readDeliver(pdu, this.config.gsmPacked);
+    const responseName = pdu.command === 'deliver_sm' ? 'deliver_sm_resp' : 'data_sm_resp';
+    if (!read) {
+      session.respond(pdu, responseName);
+      return;
+    }
+    if (read.kind === 'inbound') {
+      if (read.concat) this.assembler.add({ ...read, concat: read.concat });
+      else
+        void this.sink.inbound({
+          connector: this.name,
+          from: read.from,
+          to: read.to,
+          text: read.text,
+          receivedAt: Date.now(),
+        });
+      session.respond(pdu, responseName);
+      return;
+    }
+    // Acknowledge a receipt only once it is stored; if storing fails the SMSC will send it again.
+    this.sink
+      .receipt({
+        connector: this.name,
+        upstreamId: normalizeUpstreamId(read.id, this.config.receiptIdFormat),
+        state: read.state,
+        rawCode: read.rawCode,
+        detail: null,
+        at: Date.now(),
+      })
+      .then(
+        () => session.respond(pdu, responseName),
+        () => session.respondError(pdu, COMMAND_STATUS.ESME_RX_T_APPN),
+      );
+  }
+}
