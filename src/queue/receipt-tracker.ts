@@ -1,7 +1,17 @@
 import type { DeliveryReceipt, ReceiptState } from '../connectors/connector.js';
 import { type FinalStatus, isFinalStatus } from '../core/statuses.js';
 import type { Store } from '../store/open-store.js';
-import { findPartByUpstreamId, insertUnmatchedReceipt, type PartMatch } from '../store/queries/receipts.js';
+import {
+  deleteUnmatchedReceipt,
+  findPartByUpstreamId,
+  insertUnmatchedReceipt,
+  type PartMatch,
+} from '../store/queries/receipts.js';
+
+/** How long a receipt kept as unmatched may still be claimed by a submission recorded late. */
+const KEPT_MATCH_MS = 30 * 60_000;
+const MAX_KEPT = 100_000;
+
 import type { StatusWriter } from './status-writer.js';
 
 /** What a receipt's segment state means for the segment: final (with the message status) or not yet. */
@@ -48,6 +58,7 @@ export interface ReceiptTrackerOptions {
 export class ReceiptTracker {
   private readonly byUpstream = new Map<string, { tracked: Tracked; index: number }>();
   private readonly early = new Map<string, EarlyReceipt>();
+  private readonly kept = new Map<string, { receipt: DeliveryReceipt; rowId: number; keptAt: number }>();
   private readonly earlyWaitMs: number;
   private readonly maxTracked: number;
 
@@ -69,6 +80,15 @@ export class ReceiptTracker {
     }
     if (this.byUpstream.size > this.maxTracked) this.evictOldest(this.byUpstream.size - this.maxTracked);
     for (const upstreamId of upstreamIds) {
+      const late = this.kept.get(connector + '\u0000' + upstreamId);
+      if (late && Date.now() - late.keptAt < KEPT_MATCH_MS) {
+        this.kept.delete(connector + '\u0000' + upstreamId);
+        queueMicrotask(() => {
+          void this.handle(late.receipt)
+            .then(() => deleteUnmatchedReceipt(this.store, late.rowId))
+            .catch(() => {});
+        });
+      }
       const waiting = this.early.get(connector + '\u0000' + upstreamId);
       if (waiting) {
         this.early.delete(connector + '\u0000' + upstreamId);
@@ -169,7 +189,7 @@ export class ReceiptTracker {
       const key = receipt.connector + '\u0000' + receipt.upstreamId;
       return this.apply(receipt, trackedFromStore(stored), stored.partIndex, key);
     }
-    await insertUnmatchedReceipt(this.store, {
+    const rowId = await insertUnmatchedReceipt(this.store, {
       connector: receipt.connector,
       upstreamId: receipt.upstreamId,
       status: receipt.state,
@@ -177,6 +197,11 @@ export class ReceiptTracker {
       detail: receipt.detail,
       at: receipt.at,
     });
+    // Kept in the store, and for a while in memory too: a submission retried after a failure (say,
+    // the last segment of a long message was throttled) may still claim it.
+    const key = receipt.connector + '\u0000' + receipt.upstreamId;
+    this.kept.set(key, { receipt, rowId, keptAt: Date.now() });
+    if (this.kept.size > MAX_KEPT) this.kept.delete(this.kept.keys().next().value!);
   }
 
   /** On shutdown: receipts still waiting for their submission are kept as unmatched, not dropped. */

@@ -14,13 +14,21 @@ import type {
   OutboundMessage,
   SubmitResult,
 } from '../connector.js';
-import { destinationAddress, sourceAddress } from './address-numbering.js';
+import { destinationAddress, type NumberedAddress, sourceAddress } from './address-numbering.js';
 import { readDeliver } from './deliver-reader.js';
 import { InboundAssembler } from './inbound-assembler.js';
-import { encodeSegments } from './segment-encoder.js';
+import { encodeSegments, type SegmentPayload } from './segment-encoder.js';
 import type { SmppConnectorConfig } from './smpp-connector-config.js';
 import { ThroughputLimiter } from './throughput-limiter.js';
 import { normalizeUpstreamId } from './upstream-id.js';
+
+/** The fields every segment of one message shares. */
+interface Addressing {
+  source: NumberedAddress;
+  destination: NumberedAddress;
+  validity: string;
+  priority: number;
+}
 
 /**
  * An SMPP 3.4 upstream: keeps `binds` binds (and optional receiver binds) up with reconnects,
@@ -41,6 +49,8 @@ export class SmppConnector implements Connector {
   private submitted = 0;
   private failed = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
+  /** Long messages part-way submitted when a retryable error stopped them: message id → progress. */
+  private readonly partial = new Map<string, { reference: number; upstreamIds: string[] }>();
 
   constructor(
     private readonly config: SmppConnectorConfig,
@@ -94,52 +104,33 @@ export class SmppConnector implements Connector {
   async submit(message: OutboundMessage): Promise<SubmitResult> {
     this.inFlight++;
     try {
-      const reference = this.nextReference();
-      const segments = encodeSegments(message.text, message.encoding, this.config, reference);
-      const source = sourceAddress(message.from, message.fromKind, {
-        ton: this.config.sourceTon,
-        npi: this.config.sourceNpi,
-      });
-      const destination = destinationAddress(message.to, {
-        ton: this.config.destTon,
-        npi: this.config.destNpi,
-      });
-      const validity = formatAbsolute(new Date(message.expiresAt));
-      const upstreamIds: string[] = [];
-      for (const segment of segments) {
-        const session = await this.pickSession();
-        let response: Pdu;
-        try {
-          response = await session.request('submit_sm', {
-            service_type: this.config.serviceType,
-            source_addr_ton: source.ton,
-            source_addr_npi: source.npi,
-            source_addr: source.addr,
-            dest_addr_ton: destination.ton,
-            dest_addr_npi: destination.npi,
-            destination_addr: destination.addr,
-            esm_class: segment.esm_class,
-            priority_flag: message.priority,
-            validity_period: validity,
-            registered_delivery: this.config.registeredDelivery ? REGISTERED_DELIVERY.RECEIPT_ON_FINAL : 0,
-            data_coding: segment.data_coding,
-            short_message: segment.short_message,
-            tlvs: segment.tlvs,
-          });
-        } catch (error) {
-          throw new ConnectorError(`submit_sm failed: ${(error as Error).message}`, {
-            retryable: true,
-            rawCode: error instanceof SmppTimeoutError ? 'timeout' : 'connection_lost',
-            cause: error,
-          });
+      // A retried long message resumes after the segments the SMSC already accepted, with the same
+      // reference, instead of sending those again.
+      const progress = this.partial.get(message.id) ?? { reference: this.nextReference(), upstreamIds: [] };
+      this.partial.delete(message.id);
+      const segments = encodeSegments(message.text, message.encoding, this.config, progress.reference);
+      const addressing: Addressing = {
+        source: sourceAddress(message.from, message.fromKind, {
+          ton: this.config.sourceTon,
+          npi: this.config.sourceNpi,
+        }),
+        destination: destinationAddress(message.to, { ton: this.config.destTon, npi: this.config.destNpi }),
+        validity: formatAbsolute(new Date(message.expiresAt)),
+        priority: message.priority,
+      };
+      try {
+        for (const segment of segments.slice(progress.upstreamIds.length)) {
+          progress.upstreamIds.push(await this.submitSegment(segment, addressing));
         }
-        if (response.commandStatus !== COMMAND_STATUS.ESME_ROK) throw this.refusal(response.commandStatus);
-        this.limiter.succeeded();
-        const id = response.command === 'submit_sm_resp' ? response.message_id : '';
-        upstreamIds.push(normalizeUpstreamId(id, this.config.submitIdFormat));
+      } catch (error) {
+        if (progress.upstreamIds.length > 0 && error instanceof ConnectorError && error.retryable) {
+          this.partial.set(message.id, progress);
+          if (this.partial.size > 10_000) this.partial.delete(this.partial.keys().next().value!);
+        }
+        throw error;
       }
       this.submitted++;
-      return { upstreamIds };
+      return { upstreamIds: progress.upstreamIds };
     } catch (error) {
       this.failed++;
       throw error instanceof ConnectorError
@@ -152,6 +143,40 @@ export class SmppConnector implements Connector {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** Sends one segment; resolves with its normalised upstream id. */
+  private async submitSegment(segment: SegmentPayload, addressing: Addressing): Promise<string> {
+    const session = await this.pickSession();
+    let response: Pdu;
+    try {
+      response = await session.request('submit_sm', {
+        service_type: this.config.serviceType,
+        source_addr_ton: addressing.source.ton,
+        source_addr_npi: addressing.source.npi,
+        source_addr: addressing.source.addr,
+        dest_addr_ton: addressing.destination.ton,
+        dest_addr_npi: addressing.destination.npi,
+        destination_addr: addressing.destination.addr,
+        esm_class: segment.esm_class,
+        priority_flag: addressing.priority,
+        validity_period: addressing.validity,
+        registered_delivery: this.config.registeredDelivery ? REGISTERED_DELIVERY.RECEIPT_ON_FINAL : 0,
+        data_coding: segment.data_coding,
+        short_message: segment.short_message,
+        tlvs: segment.tlvs,
+      });
+    } catch (error) {
+      throw new ConnectorError(`submit_sm failed: ${(error as Error).message}`, {
+        retryable: true,
+        rawCode: error instanceof SmppTimeoutError ? 'timeout' : 'connection_lost',
+        cause: error,
+      });
+    }
+    if (response.commandStatus !== COMMAND_STATUS.ESME_ROK) throw this.refusal(response.commandStatus);
+    this.limiter.succeeded();
+    const id = response.command === 'submit_sm_resp' ? response.message_id : '';
+    return normalizeUpstreamId(id, this.config.submitIdFormat);
   }
 
   status(): ConnectorStatus {

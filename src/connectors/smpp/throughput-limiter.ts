@@ -37,6 +37,9 @@ export class ThroughputLimiter {
   }
 
   throttled(now = Date.now()): void {
+    // Answers to submissions sent before the pause began say nothing new: only throttling after a
+    // pause has ended makes the next pause longer.
+    if (now < this.pausedUntil) return;
     this.backoffMs = Math.min(30_000, this.backoffMs === 0 ? 1000 : this.backoffMs * 2);
     this.pausedUntil = now + this.backoffMs;
   }

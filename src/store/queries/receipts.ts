@@ -52,8 +52,8 @@ export async function insertUnmatchedReceipt(
     detail: string | null;
     at: number;
   },
-): Promise<void> {
-  await store.db
+): Promise<number> {
+  const row = await store.db
     .insertInto('unmatched_receipts')
     .values({
       connector: receipt.connector,
@@ -63,5 +63,12 @@ export async function insertUnmatchedReceipt(
       detail: receipt.detail,
       received_at: receipt.at,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Removes a kept receipt once it has found its message after all. */
+export async function deleteUnmatchedReceipt(store: Store, id: number): Promise<void> {
+  await store.db.deleteFrom('unmatched_receipts').where('id', '=', id).execute();
 }
