@@ -397,6 +397,27 @@ await describeEachDatabase(
       assert.equal(await statusOf2(store, id), 'delivered');
     });
 
+    it('lets a submission recorded after its receipt was kept as unmatched still claim it', async () => {
+      const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: 20 });
+      const id = await sentMessage(1);
+      await tracker.handle(receipt('LATE', 'delivered'));
+      assert.equal((await store.db.selectFrom('unmatched_receipts').selectAll().execute()).length, 1);
+      await writer.record({
+        id,
+        status: 'sent',
+        at: Date.now(),
+        transition: false,
+        newParts: [{ index: 0, connector: 'c', upstreamId: 'LATE' }],
+      });
+      tracker.register('c', id, ['LATE']);
+      await waitFor(async () => ((await statusOf2(store, id)) === 'delivered' ? true : undefined));
+      await waitFor(async () =>
+        (await store.db.selectFrom('unmatched_receipts').selectAll().execute()).length === 0
+          ? true
+          : undefined,
+      );
+    });
+
     it('keeps a receipt that matches nothing instead of dropping it', async () => {
       const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: 30 });
       await tracker.handle(receipt('NOBODY', 'delivered'));
