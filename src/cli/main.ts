@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerSendCommand } from './send-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSmscSimCommand } from './smsc-sim-command.js';
 import { registerStatusCommand } from './status-command.js';
 
 const program = new Command()
@@ -14,6 +15,7 @@ registerServeCommand(program);
 registerMigrateCommand(program);
 registerSendCommand(program);
 registerStatusCommand(program);
+registerSmscSimCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);

@@ -105,7 +105,10 @@ export class ReceiptTracker {
     const hit = this.byUpstream.get(key);
     if (hit) return this.apply(receipt, hit.tracked, hit.index, key);
     const stored = await findPartByUpstreamId(this.store, receipt.connector, receipt.upstreamId);
-    if (stored) return this.apply(receipt, trackedFromStore(stored), stored.partIndex, key);
+    // The submission may have been registered while the store was asked: memory is authoritative.
+    const registered = this.byUpstream.get(key);
+    if (registered) return this.apply(receipt, registered.tracked, registered.index, key);
+    if (stored) return this.apply(receipt, this.adopt(receipt.connector, stored), stored.partIndex, key);
     return this.waitForSubmission(receipt, key);
   }
 
@@ -183,12 +186,12 @@ export class ReceiptTracker {
 
   private async retryOrKeep(receipt: DeliveryReceipt): Promise<void> {
     // The submission may have been recorded by another path (or another node) meanwhile.
+    const key = receipt.connector + '\u0000' + receipt.upstreamId;
     await this.writer.idle();
     const stored = await findPartByUpstreamId(this.store, receipt.connector, receipt.upstreamId);
-    if (stored) {
-      const key = receipt.connector + '\u0000' + receipt.upstreamId;
-      return this.apply(receipt, trackedFromStore(stored), stored.partIndex, key);
-    }
+    const registered = this.byUpstream.get(key);
+    if (registered) return this.apply(receipt, registered.tracked, registered.index, key);
+    if (stored) return this.apply(receipt, this.adopt(receipt.connector, stored), stored.partIndex, key);
     const rowId = await insertUnmatchedReceipt(this.store, {
       connector: receipt.connector,
       upstreamId: receipt.upstreamId,
@@ -199,7 +202,6 @@ export class ReceiptTracker {
     });
     // Kept in the store, and for a while in memory too: a submission retried after a failure (say,
     // the last segment of a long message was throttled) may still claim it.
-    const key = receipt.connector + '\u0000' + receipt.upstreamId;
     this.kept.set(key, { receipt, rowId, keptAt: Date.now() });
     if (this.kept.size > MAX_KEPT) this.kept.delete(this.kept.keys().next().value!);
   }
@@ -215,6 +217,20 @@ export class ReceiptTracker {
         entry.resolve();
       }),
     );
+  }
+
+  /**
+   * Tracks a message found in the store, under all its segments' ids, so its other receipts are
+   * decided by the same record instead of each reading its own copy of the store.
+   */
+  private adopt(connector: string, stored: PartMatch): Tracked {
+    const tracked = trackedFromStore(stored);
+    stored.partUpstreamIds.forEach((upstreamId, index) => {
+      const key = connector + '\u0000' + upstreamId;
+      if (!this.byUpstream.has(key) && tracked.parts[index] === undefined)
+        this.byUpstream.set(key, { tracked, index });
+    });
+    return tracked;
   }
 
   private evictOldest(count: number): void {

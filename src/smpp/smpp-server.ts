@@ -63,24 +63,45 @@ export class SmppServer {
     const session = new SmppSession(socket, this.options);
     this.sessions.add(session);
     session.onClose(() => this.sessions.delete(session));
-    session.onRequest((pdu) => void this.handleBind(session, pdu, socket.remoteAddress));
+    // One handler for the session's whole life: binds are always ours to answer (a second one gets
+    // ESME_RALYBND), everything else waits for a successful bind.
+    let bound: RequestHandler | undefined;
+    let binding = false;
+    session.onRequest((pdu) => {
+      if (bindModeOf(pdu.command)) {
+        if (binding || bound || session.state !== 'open') {
+          session.respondError(pdu, COMMAND_STATUS.ESME_RALYBND);
+          return;
+        }
+        binding = true;
+        void this.handleBind(session, pdu, socket.remoteAddress).then((handler) => {
+          binding = false;
+          bound = handler;
+        });
+        return;
+      }
+      if (!bound) {
+        session.respondError(pdu, COMMAND_STATUS.ESME_RINVBNDSTS);
+        return;
+      }
+      bound(pdu, session);
+    });
   }
 
-  private async handleBind(session: SmppSession, pdu: Pdu, remoteAddress: string | undefined): Promise<void> {
-    const mode = bindModeOf(pdu.command);
+  /** Answers a bind; resolves with the bound session's request handler, or undefined if refused. */
+  private async handleBind(
+    session: SmppSession,
+    pdu: Pdu,
+    remoteAddress: string | undefined,
+  ): Promise<RequestHandler | undefined> {
     if (
-      !mode ||
-      (pdu.command !== 'bind_transmitter' &&
-        pdu.command !== 'bind_receiver' &&
-        pdu.command !== 'bind_transceiver')
+      pdu.command !== 'bind_transmitter' &&
+      pdu.command !== 'bind_receiver' &&
+      pdu.command !== 'bind_transceiver'
     ) {
-      session.respondError(pdu, COMMAND_STATUS.ESME_RINVBNDSTS);
-      return;
+      return undefined;
     }
-    if (session.state !== 'open') {
-      session.respondError(pdu, COMMAND_STATUS.ESME_RALYBND);
-      return;
-    }
+    const mode = bindModeOf(pdu.command)!;
     const bind: BindRequest = {
       systemId: pdu.system_id,
       password: pdu.password,
@@ -102,9 +123,9 @@ export class SmppServer {
     if (status !== COMMAND_STATUS.ESME_ROK) {
       // A refused bind leaves nothing to talk about.
       setTimeout(() => session.close(), 50).unref();
-      return;
+      return undefined;
     }
     session.state = BOUND_STATE[mode];
-    session.onRequest(this.options.onBound(session, bind));
+    return this.options.onBound(session, bind);
   }
 }

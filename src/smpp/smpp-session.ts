@@ -36,8 +36,8 @@ export class SmppTimeoutError extends Error {
 
 /** The session closed before the request was answered. */
 export class SessionClosedError extends Error {
-  constructor(message = 'SMPP session closed') {
-    super(message);
+  constructor(message = 'SMPP session closed', cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'SessionClosedError';
   }
 }
@@ -301,7 +301,11 @@ export class SmppSession {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.keepAlive) clearInterval(this.keepAlive);
-    const failure = error ?? new SessionClosedError();
+    // Callers see one error type for "the session ended", whatever ended it; the reason is its cause.
+    const failure =
+      error instanceof SessionClosedError
+        ? error
+        : new SessionClosedError(error ? `SMPP session closed: ${error.message}` : undefined, error);
     for (const [, pending] of this.pending) {
       clearTimeout(pending.timer);
       pending.reject(failure);

@@ -150,6 +150,7 @@ await describeEachDatabase(
         segments: 1,
         messageStatus: 'sent',
         partStatuses: ['sent', 'sent'],
+        partUpstreamIds: ['U-1', 'U-2'],
       });
       assert.equal(await findPartByUpstreamId(store, 'other', 'U-2'), undefined);
       const awaiting = await loadAwaitingReceipts(store, 'sim');

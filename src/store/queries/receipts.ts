@@ -7,6 +7,8 @@ export interface PartMatch {
   messageStatus: string;
   /** Status of every segment of the message, by index. */
   partStatuses: string[];
+  /** Upstream id of every segment of the message, by index. */
+  partUpstreamIds: string[];
 }
 
 /** Finds the message segment an upstream id belongs to, with the state of its sibling segments. */
@@ -26,18 +28,23 @@ export async function findPartByUpstreamId(
   if (!part) return undefined;
   const siblings = await store.db
     .selectFrom('message_parts')
-    .select(['part_index', 'status'])
+    .select(['part_index', 'status', 'upstream_id'])
     .where('message_id', '=', part.message_id)
     .orderBy('part_index')
     .execute();
   const partStatuses: string[] = [];
-  for (const s of siblings) partStatuses[s.part_index] = s.status;
+  const partUpstreamIds: string[] = [];
+  for (const s of siblings) {
+    partStatuses[s.part_index] = s.status;
+    partUpstreamIds[s.part_index] = s.upstream_id;
+  }
   return {
     messageId: part.message_id,
     partIndex: part.part_index,
     segments: part.segments,
     messageStatus: part.status,
     partStatuses,
+    partUpstreamIds,
   };
 }
 
