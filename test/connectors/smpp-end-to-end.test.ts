@@ -164,6 +164,46 @@ describe('SMPP connector end to end against the SMSC simulator', () => {
     });
   });
 
+  describe('separate transmitter and receiver binds, SAR segments, decimal receipt ids', () => {
+    let h: Harness | undefined;
+    const bodies = texts(60);
+    before(async () => {
+      h = await startHarness(
+        { messageIdFormat: 'hex', receiptIdFormat: 'decimal' },
+        {
+          bindMode: 'transmitter',
+          binds: 1,
+          receiverBinds: 1,
+          longMessages: 'sar',
+          receiptIdFormat: 'decimal',
+        },
+      );
+      await sendAll(h.gateway, bodies);
+      await waitFor(
+        async () => ((await countByStatus(h!.store)).delivered === 60 ? true : undefined),
+        60_000,
+        '60 delivered',
+      );
+    });
+    after(() => stopHarness(h));
+
+    it('receives receipts on the receiver bind and matches hex submit ids with decimal receipt ids', async () => {
+      assert.deepEqual(await countByStatus(h!.store), { delivered: 60 });
+      const modes = h!.simulator.boundSessions.map((s) => s.state).sort();
+      assert.deepEqual(modes, ['bound_rx', 'bound_tx']);
+    });
+
+    it('sends long texts as SAR segments without a UDH', () => {
+      const long = h!.simulator.submits.filter((s) => s.sar !== undefined);
+      assert.equal(long.length, 20 * 3, 'twenty 400-character texts of three segments');
+      for (const submit of long) {
+        assert.equal(submit.esmClass & 0x40, 0);
+        assert.equal(submit.concat, undefined);
+        assert.equal(submit.sar!.total, 3);
+      }
+    });
+  });
+
   describe('throttling and dropped connections', () => {
     let h: Harness | undefined;
     const bodies = texts(300);
