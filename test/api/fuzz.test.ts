@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
+import { prng } from '../helpers/prng.js';
 import { countStoredMessages, isoIn, NUMBERS } from './support.js';
 
 /**
@@ -14,18 +15,6 @@ import { countStoredMessages, isoIn, NUMBERS } from './support.js';
 
 const SEED = 20261122;
 const CASES = 200;
-
-/** mulberry32: small, fast, good enough to pick test inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Fuzzer {
   private readonly random: () => number;

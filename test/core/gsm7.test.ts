@@ -9,6 +9,7 @@ import {
   packSeptets,
   unpackSeptets,
 } from '../../src/core/gsm7.js';
+import { prng } from '../helpers/prng.js';
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -45,18 +46,6 @@ const EXTENSION: Array<[number, string]> = [
   [0x40, '|'],
   [0x65, '€'],
 ];
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes read as one little-endian bit string, the order GSM packing fills them in. */
 function toBigIntLE(bytes: Uint8Array): bigint {

@@ -9,6 +9,7 @@ import { insertMessages } from '../../src/store/queries/messages-insert.js';
 import { countByStatus, findHistory, findMessage, findParts } from '../../src/store/queries/messages-read.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
+import { messageRow } from '../helpers/message-rows.js';
 
 async function send(gateway: Gateway, body: Record<string, unknown>): Promise<string[]> {
   const response = await gateway.http.inject({
@@ -195,35 +196,19 @@ await describeEachDatabase(
       const now = Date.now();
       const sendingId = newMessageId();
       const sentId = newMessageId();
-      const base = {
-        account_id: 'admin',
-        to_number: '+447911123456',
-        sender: null,
-        sender_kind: null,
-        body: 'crash',
-        encoding: 'gsm7',
-        segments: 1,
-        priority: 1,
-        connector: 'sim',
-        route: 'default',
-        next_attempt_at: null,
-        expires_at: now + 3_600_000,
-        schedule_at: null,
-        callback_url: null,
-        client_ref: null,
-        metadata: null,
-        last_code: null,
-        last_detail: null,
-        created_at: now,
-        updated_at: now,
-        final_at: null,
-      };
       await store.db.transaction().execute(async (trx) => {
         await insertMessages(
           trx,
           [
-            { ...base, id: sendingId, status: 'sending', attempts: 1, sent_at: null },
-            { ...base, id: sentId, status: 'sent', attempts: 1, sent_at: now },
+            messageRow({ id: sendingId, account_id: 'admin', body: 'crash', status: 'sending', attempts: 1 }),
+            messageRow({
+              id: sentId,
+              account_id: 'admin',
+              body: 'crash',
+              status: 'sent',
+              attempts: 1,
+              sent_at: now,
+            }),
           ],
           [],
         );
@@ -303,33 +288,17 @@ await describeEachDatabase(
         insertMessages(
           trx,
           [
-            {
+            messageRow({
               id,
               account_id: 'a',
-              to_number: '+447911123456',
-              sender: null,
-              sender_kind: null,
               body: 'x',
-              encoding: 'gsm7',
               segments,
               status: 'sent',
-              priority: 1,
               connector: 'c',
-              route: null,
               attempts: 1,
-              next_attempt_at: null,
               expires_at: now + 60_000,
-              schedule_at: null,
-              callback_url: null,
-              client_ref: null,
-              metadata: null,
-              last_code: null,
-              last_detail: null,
-              created_at: now,
-              updated_at: now,
               sent_at: now,
-              final_at: null,
-            },
+            }),
           ],
           [],
         ),

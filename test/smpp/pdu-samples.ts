@@ -5,6 +5,8 @@ import { TLV_TAGS } from '../../src/smpp/tlv-tags.js';
 import { cStringTlv, networkErrorCodeTlv, u8Tlv, u16Tlv } from '../../src/smpp/tlv-values.js';
 import { buildConcatUdh } from '../../src/smpp/udh.js';
 
+export { prng } from '../helpers/prng.js';
+
 /** A vendor TLV tag no table names; the codec must keep it. */
 export const VENDOR_TAG = 0x1401;
 
@@ -169,18 +171,6 @@ export function samplePdus(): Pdu[] {
       tlvs: [u8Tlv(TLV_TAGS.ms_availability_status, 0)],
     }),
   ];
-}
-
-/** Deterministic PRNG (mulberry32), so every run fuzzes the same inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random integer in [min, max]. */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Insertable } from 'kysely';
-import { newMessageId } from '../../src/core/ids.js';
 import { StatusWriter } from '../../src/queue/status-writer.js';
 import { migrateToLatest } from '../../src/store/open-store.js';
 import { cancelMessage } from '../../src/store/queries/cancel.js';
@@ -22,38 +21,7 @@ import { findHistory, findMessage, findParts, listMessages } from '../../src/sto
 import { findPartByUpstreamId } from '../../src/store/queries/receipts.js';
 import type { MessagesTable } from '../../src/store/schema.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
-
-function messageRow(overrides: Partial<Insertable<MessagesTable>> = {}): Insertable<MessagesTable> {
-  const now = Date.now();
-  return {
-    id: newMessageId(),
-    account_id: 'acct_a',
-    to_number: '+447911123456',
-    sender: null,
-    sender_kind: null,
-    body: 'hello',
-    encoding: 'gsm7',
-    segments: 1,
-    status: 'queued',
-    priority: 1,
-    connector: 'sim',
-    route: 'default',
-    attempts: 0,
-    next_attempt_at: null,
-    expires_at: now + 3_600_000,
-    schedule_at: null,
-    callback_url: null,
-    client_ref: null,
-    metadata: null,
-    last_code: null,
-    last_detail: null,
-    created_at: now,
-    updated_at: now,
-    sent_at: null,
-    final_at: null,
-    ...overrides,
-  };
-}
+import { messageRow } from '../helpers/message-rows.js';
 
 async function insert(store: TestStore, rows: Insertable<MessagesTable>[]): Promise<void> {
   await store.db.transaction().execute((trx) =>
