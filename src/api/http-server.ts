@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway.js';
 import { nativeErrorHandler, toErrorResponse } from './error-body.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput } from './input-safety.js';
+import { registerAdminRoutes } from './native/admin-routes.js';
 import { registerConnectorRoutes } from './native/connector-routes.js';
 import { registerMessageRoutes } from './native/message-routes.js';
 
@@ -34,5 +35,6 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   registerHealthRoutes(app, gateway);
   registerMessageRoutes(app, gateway);
   registerConnectorRoutes(app, gateway);
+  registerAdminRoutes(app, gateway);
   return app;
 }

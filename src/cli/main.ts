@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdminCommands } from './admin-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerSendCommand } from './send-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -16,6 +17,7 @@ registerMigrateCommand(program);
 registerSendCommand(program);
 registerStatusCommand(program);
 registerSmscSimCommand(program);
+registerAdminCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);

@@ -147,6 +147,37 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0002_tenants_audit': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('tenants')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('partner_account_id', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('tenants_partner').on('tenants').column('partner_account_id').execute();
+        await db.schema.createIndex('accounts_tenant').on('accounts').column('tenant_id').execute();
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', bigint, (c) => c.notNull())
+          .addColumn('actor_account_id', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target_type', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('tenant_id', 'text')
+          .addColumn('detail', 'text')
+          .execute();
+        await db.schema
+          .createIndex('audit_log_tenant')
+          .on('audit_log')
+          .columns(['tenant_id', 'id'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -12,6 +12,30 @@ export interface Database {
   message_parts: MessagePartsTable;
   unmatched_receipts: UnmatchedReceiptsTable;
   idempotency_keys: IdempotencyKeysTable;
+  tenants: TenantsTable;
+  audit_log: AuditLogTable;
+}
+
+/** A customer organisation (the seeds' licensee); its accounts send on its behalf. */
+export interface TenantsTable {
+  id: string;
+  name: string;
+  /** The partner account that manages this tenant's accounts, if any. */
+  partner_account_id: string | null;
+  created_at: number;
+}
+
+/** Every administrative change: who did what to which object, when. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_account_id: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  tenant_id: string | null;
+  /** JSON text; never secrets. */
+  detail: string | null;
 }
 
 export interface AccountsTable {

@@ -190,14 +190,14 @@ const postgresOptions =
 if ('skip' in postgresOptions) process.stderr.write(`\n*** ${postgresOptions.skip} ***\n\n`);
 
 describe('smsgate migrate', { timeout: 60_000 }, () => {
-  it('applies 0001_core to a fresh data dir, then reports it up to date', async () => {
+  it('applies every migration to a fresh data dir, then reports it up to date', async () => {
     const dir = tempDir('migrate');
     try {
       const dataDir = join(dir.path, 'data');
       const file = join(dataDir, 'smsgate.db');
       const first = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
       assert.equal(first.code, 0, first.stderr);
-      assert.equal(first.stdout, `applied 0001_core to ${file}\n`);
+      assert.equal(first.stdout, `applied 0001_core, 0002_tenants_audit to ${file}\n`);
       assert.ok(existsSync(file));
       const second = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
       assert.equal(second.code, 0, second.stderr);
@@ -208,14 +208,14 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
   });
 
   it(
-    'applies 0001_core to a fresh PostgreSQL database, then reports it up to date',
+    'applies every migration to a fresh PostgreSQL database, then reports it up to date',
     postgresOptions,
     async () => {
       const database = await createPostgresDatabase();
       try {
         const first = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });
         assert.equal(first.code, 0, first.stderr);
-        assert.match(first.stdout, new RegExp(`^applied 0001_core to postgres://.*/${database.name}\\n$`));
+        assert.match(first.stdout, new RegExp(`^applied 0001_core, 0002_tenants_audit to postgres://.*/${database.name}\\n$`));
         const second = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });
         assert.equal(second.code, 0, second.stderr);
         assert.match(second.stdout, new RegExp(`^postgres://.*/${database.name} is up to date\\n$`));

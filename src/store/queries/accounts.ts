@@ -43,3 +43,58 @@ export async function findApiKeyByPrefix(
 export async function touchApiKey(store: Store, id: string, at: number): Promise<void> {
   await store.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
 }
+
+/** Accounts, optionally only those of the given tenants (plus the given extra account ids). */
+export async function listAccounts(
+  store: Store,
+  filter: { tenantIds?: readonly string[]; alsoIds?: readonly string[] } = {},
+): Promise<AccountRow[]> {
+  let query = store.db.selectFrom('accounts').selectAll();
+  if (filter.tenantIds) {
+    const tenantIds = filter.tenantIds;
+    const alsoIds = filter.alsoIds ?? [];
+    query = query.where((eb) =>
+      eb.or([
+        ...(tenantIds.length > 0 ? [eb('tenant_id', 'in', tenantIds)] : []),
+        ...(alsoIds.length > 0 ? [eb('id', 'in', alsoIds)] : []),
+        eb.lit(false),
+      ]),
+    );
+  }
+  return query.orderBy('created_at').orderBy('id').execute();
+}
+
+export async function updateAccount(
+  store: Store,
+  id: string,
+  changes: { name?: string; disabled_at?: number | null },
+): Promise<void> {
+  await store.db.updateTable('accounts').set(changes).where('id', '=', id).execute();
+}
+
+/** An account's keys, newest first (hashes are never returned). */
+export async function listApiKeys(store: Store, accountId: string): Promise<Omit<ApiKeyRow, 'hash'>[]> {
+  return store.db
+    .selectFrom('api_keys')
+    .select(['id', 'account_id', 'prefix', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Revokes a key of an account; false when there is no such live key. */
+export async function revokeApiKey(
+  store: Store,
+  accountId: string,
+  keyId: string,
+  at: number,
+): Promise<boolean> {
+  const result = await store.db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('id', '=', keyId)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

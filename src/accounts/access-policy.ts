@@ -1,0 +1,84 @@
+import { ForbiddenError, NotFoundError } from '../core/errors.js';
+import type { Store } from '../store/open-store.js';
+import { type AccountRow, findAccount } from '../store/queries/accounts.js';
+import { findTenant, listTenants, type TenantRow } from '../store/queries/tenants.js';
+import type { Principal } from './roles.js';
+
+/**
+ * The permission matrix (docs/permissions.md), enforced here and nowhere else:
+ *
+ * - admin: everything, every tenant.
+ * - partner: creates tenants (which it then manages); reads and manages the client accounts of its
+ *   tenants and their keys; its own account and keys; the audit entries of its tenants.
+ * - client: its own account and keys; its own messages.
+ *
+ * What a caller may not see is reported as not found (404), so ids of other tenants reveal
+ * nothing; what it may see but not change is forbidden (403).
+ */
+export class AccessPolicy {
+  constructor(private readonly store: Store) {}
+
+  /** Tenants the principal manages: every one for an admin, its own for a partner, none for a client. */
+  async managedTenants(principal: Principal): Promise<TenantRow[] | 'all'> {
+    if (principal.role === 'admin') return 'all';
+    if (principal.role === 'partner') return listTenants(this.store, principal.accountId);
+    return [];
+  }
+
+  /** Throws unless the principal may create tenants. */
+  requireTenantCreation(principal: Principal): void {
+    if (principal.role === 'client') throw new ForbiddenError('Only admins and partners create tenants');
+  }
+
+  /** The tenant, if the principal may see it; else 404. */
+  async visibleTenant(principal: Principal, tenantId: string): Promise<TenantRow> {
+    const tenant = await findTenant(this.store, tenantId);
+    const visible =
+      tenant !== undefined &&
+      (principal.role === 'admin' ||
+        (principal.role === 'partner' && tenant.partner_account_id === principal.accountId));
+    if (!visible) throw new NotFoundError(`Tenant ${tenantId}`);
+    return tenant;
+  }
+
+  /** The account, if the principal may see it (itself, or one in a tenant it manages); else 404. */
+  async visibleAccount(principal: Principal, accountId: string): Promise<AccountRow> {
+    const account = await findAccount(this.store, accountId);
+    if (!account || !(await this.sees(principal, account))) throw new NotFoundError(`Account ${accountId}`);
+    return account;
+  }
+
+  /**
+   * The account, if the principal may change it (disable it, manage its keys): admins any account,
+   * partners client accounts of their tenants and themselves (keys only), clients themselves (keys only).
+   */
+  async manageableAccount(
+    principal: Principal,
+    accountId: string,
+    what: 'keys' | 'account',
+  ): Promise<AccountRow> {
+    const account = await this.visibleAccount(principal, accountId);
+    if (principal.role === 'admin') return account;
+    const self = account.id === principal.accountId;
+    if (self && what === 'keys') return account;
+    if (principal.role === 'partner' && !self && account.role === 'client') return account;
+    throw new ForbiddenError(`Not allowed to change account ${accountId}`);
+  }
+
+  /** Checks a new account's role and tenant against what the principal may create. */
+  async checkNewAccount(principal: Principal, role: string, tenantId: string | null): Promise<void> {
+    if (principal.role === 'client') throw new ForbiddenError('Clients cannot create accounts');
+    if (principal.role === 'partner') {
+      if (role !== 'client') throw new ForbiddenError('Partners create client accounts only');
+      if (tenantId === null) throw new ForbiddenError('Partners create accounts inside one of their tenants');
+    }
+    if (tenantId !== null) await this.visibleTenant(principal, tenantId);
+  }
+
+  private async sees(principal: Principal, account: AccountRow): Promise<boolean> {
+    if (principal.role === 'admin' || account.id === principal.accountId) return true;
+    if (principal.role !== 'partner' || account.tenant_id === null) return false;
+    const tenant = await findTenant(this.store, account.tenant_id);
+    return tenant?.partner_account_id === principal.accountId;
+  }
+}

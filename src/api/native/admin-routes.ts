@@ -1,0 +1,274 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AccessPolicy } from '../../accounts/access-policy.js';
+import { generateApiKey } from '../../accounts/api-keys.js';
+import { audit } from '../../accounts/audit.js';
+import { ROLES } from '../../accounts/roles.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { Gateway } from '../../gateway.js';
+import {
+  type AccountRow,
+  insertAccount,
+  insertApiKey,
+  listAccounts,
+  listApiKeys,
+  revokeApiKey,
+  updateAccount,
+} from '../../store/queries/accounts.js';
+import { listAuditEntries } from '../../store/queries/audit-log.js';
+import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
+import { zodToValidationError } from '../zod-errors.js';
+import { principalOf, requireAuth } from './auth.js';
+
+const name = z.string().trim().min(1).max(200);
+const tenantBody = z.object({ name, partnerAccountId: z.string().min(1).optional() }).strict();
+const accountBody = z
+  .object({ name, role: z.enum(ROLES).default('client'), tenantId: z.string().min(1).nullable().optional() })
+  .strict();
+const accountPatch = z.object({ name: name.optional(), disabled: z.boolean().optional() }).strict();
+const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
+const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw zodToValidationError(parsed.error);
+  return parsed.data;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const tenantView = (t: TenantRow) => ({
+  id: t.id,
+  name: t.name,
+  partnerAccountId: t.partner_account_id,
+  createdAt: iso(t.created_at),
+});
+const accountView = (a: AccountRow) => ({
+  id: a.id,
+  name: a.name,
+  role: a.role,
+  tenantId: a.tenant_id,
+  disabled: a.disabled_at !== null,
+  createdAt: iso(a.created_at),
+});
+
+/** Tenants, accounts, API keys and the audit log, under the permission matrix of `AccessPolicy`. */
+export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): void {
+  const auth = { preHandler: requireAuth(gateway) };
+  const policy = new AccessPolicy(gateway.store);
+  const { store } = gateway;
+
+  app.post('/v1/tenants', auth, async (request, reply) => {
+    const principal = principalOf(request);
+    policy.requireTenantCreation(principal);
+    const body = parse(tenantBody, request.body);
+    let partner: string | null = principal.role === 'partner' ? principal.accountId : null;
+    if (body.partnerAccountId !== undefined) {
+      if (principal.role !== 'admin') throw new ForbiddenError('Only an admin assigns a tenant to a partner');
+      const target = await policy.visibleAccount(principal, body.partnerAccountId);
+      if (target.role !== 'partner') {
+        throw new ValidationError('partnerAccountId must name a partner account', 'partnerAccountId');
+      }
+      partner = target.id;
+    }
+    const tenant: TenantRow = {
+      id: newId('ten'),
+      name: body.name,
+      partner_account_id: partner,
+      created_at: Date.now(),
+    };
+    await insertTenant(store, tenant);
+    await audit(
+      store,
+      principal,
+      'tenant.create',
+      { type: 'tenant', id: tenant.id, tenantId: tenant.id },
+      { name: tenant.name },
+    );
+    return reply.status(201).send(tenantView(tenant));
+  });
+
+  app.get('/v1/tenants', auth, async (request) => {
+    const principal = principalOf(request);
+    if (principal.role === 'client') throw new ForbiddenError('Clients cannot list tenants');
+    const managed = await policy.managedTenants(principal);
+    const tenants = managed === 'all' ? await listTenants(store) : managed;
+    return { data: tenants.map(tenantView) };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/tenants/:id', auth, async (request) =>
+    tenantView(await policy.visibleTenant(principalOf(request), request.params.id)),
+  );
+
+  app.post('/v1/accounts', auth, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = parse(accountBody, request.body);
+    const tenantId = body.tenantId ?? null;
+    await policy.checkNewAccount(principal, body.role, tenantId);
+    const now = Date.now();
+    const account: AccountRow = {
+      id: newId('acc'),
+      name: body.name,
+      role: body.role,
+      tenant_id: tenantId,
+      created_at: now,
+      disabled_at: null,
+    };
+    await insertAccount(store, account);
+    const key = generateApiKey();
+    const keyId = newId('key');
+    await insertApiKey(store, {
+      id: keyId,
+      account_id: account.id,
+      prefix: key.prefix,
+      hash: key.hash,
+      name: 'initial key',
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    });
+    await audit(
+      store,
+      principal,
+      'account.create',
+      { type: 'account', id: account.id, tenantId },
+      { role: account.role },
+    );
+    // The key is shown here once; only its hash is stored.
+    return reply
+      .status(201)
+      .send({ ...accountView(account), apiKey: { id: keyId, prefix: key.prefix, key: key.key } });
+  });
+
+  app.get('/v1/accounts', auth, async (request) => {
+    const principal = principalOf(request);
+    const managed = await policy.managedTenants(principal);
+    const accounts =
+      managed === 'all'
+        ? await listAccounts(store)
+        : await listAccounts(store, { tenantIds: managed.map((t) => t.id), alsoIds: [principal.accountId] });
+    // A partner sees client accounts of its tenants (and itself), not other partners or admins.
+    const visible = accounts.filter(
+      (a) => managed === 'all' || a.id === principal.accountId || a.role === 'client',
+    );
+    return { data: visible.map(accountView) };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) =>
+    accountView(await policy.visibleAccount(principalOf(request), request.params.id)),
+  );
+
+  app.patch<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) => {
+    const principal = principalOf(request);
+    const body = parse(accountPatch, request.body);
+    const account = await policy.manageableAccount(principal, request.params.id, 'account');
+    if (body.disabled === true && account.id === principal.accountId) {
+      throw new ForbiddenError('An account cannot disable itself');
+    }
+    const changes: { name?: string; disabled_at?: number | null } = {};
+    if (body.name !== undefined) changes.name = body.name;
+    if (body.disabled !== undefined)
+      changes.disabled_at = body.disabled ? (account.disabled_at ?? Date.now()) : null;
+    await updateAccount(store, account.id, changes);
+    gateway.auth.invalidate();
+    await audit(
+      store,
+      principal,
+      'account.update',
+      { type: 'account', id: account.id, tenantId: account.tenant_id },
+      body,
+    );
+    return accountView({ ...account, ...changes });
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/accounts/:id/keys', auth, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = parse(keyBody, request.body);
+    const account = await policy.manageableAccount(principal, request.params.id, 'keys');
+    const key = generateApiKey();
+    const row = {
+      id: newId('key'),
+      account_id: account.id,
+      prefix: key.prefix,
+      hash: key.hash,
+      name: body.name ?? null,
+      created_at: Date.now(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await insertApiKey(store, row);
+    await audit(
+      store,
+      principal,
+      'key.create',
+      { type: 'api_key', id: row.id, tenantId: account.tenant_id },
+      { accountId: account.id, prefix: key.prefix },
+    );
+    return reply
+      .status(201)
+      .send({ id: row.id, prefix: row.prefix, name: row.name, key: key.key, createdAt: iso(row.created_at) });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/accounts/:id/keys', auth, async (request) => {
+    const account = await policy.manageableAccount(principalOf(request), request.params.id, 'keys');
+    const keys = await listApiKeys(store, account.id);
+    return {
+      data: keys.map((k) => ({
+        id: k.id,
+        prefix: k.prefix,
+        name: k.name,
+        createdAt: iso(k.created_at),
+        lastUsedAt: iso(k.last_used_at),
+        revokedAt: iso(k.revoked_at),
+      })),
+    };
+  });
+
+  app.delete<{ Params: { id: string; keyId: string } }>(
+    '/v1/accounts/:id/keys/:keyId',
+    auth,
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const account = await policy.manageableAccount(principal, request.params.id, 'keys');
+      if (!(await revokeApiKey(store, account.id, request.params.keyId, Date.now()))) {
+        throw new NotFoundError(`API key ${request.params.keyId}`);
+      }
+      gateway.auth.invalidate();
+      await audit(
+        store,
+        principal,
+        'key.revoke',
+        { type: 'api_key', id: request.params.keyId, tenantId: account.tenant_id },
+        { accountId: account.id },
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.get('/v1/audit', auth, async (request) => {
+    const principal = principalOf(request);
+    if (principal.role === 'client') throw new ForbiddenError('Clients cannot read the audit log');
+    const { limit } = parse(auditQuery, request.query);
+    const managed = await policy.managedTenants(principal);
+    const entries =
+      managed === 'all'
+        ? await listAuditEntries(store, { limit: limit ?? 100 })
+        : await listAuditEntries(store, {
+            tenantIds: managed.map((t) => t.id),
+            actorIds: [principal.accountId],
+            limit: limit ?? 100,
+          });
+    return {
+      data: entries.map((e) => ({
+        id: e.id,
+        at: iso(e.at),
+        actorAccountId: e.actor_account_id,
+        action: e.action,
+        targetType: e.target_type,
+        targetId: e.target_id,
+        tenantId: e.tenant_id,
+        detail: e.detail === null ? null : (JSON.parse(e.detail) as unknown),
+      })),
+    };
+  });
+}

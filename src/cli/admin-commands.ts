@@ -1,0 +1,172 @@
+import type { Command } from 'commander';
+import { type ApiClientOptions, apiRequest, clientOptions } from './api-client.js';
+
+interface Flags {
+  url?: string;
+  apiKey?: string;
+  json?: boolean;
+}
+
+interface AccountView {
+  id: string;
+  name: string;
+  role: string;
+  tenantId: string | null;
+  disabled: boolean;
+  apiKey?: { id: string; prefix: string; key: string };
+}
+interface TenantView {
+  id: string;
+  name: string;
+  partnerAccountId: string | null;
+}
+interface KeyView {
+  id: string;
+  prefix: string;
+  name: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  key?: string;
+}
+
+function withConnection(command: Command): Command {
+  return command
+    .option('--url <url>', 'gateway URL [SMSGATE_URL] (default http://127.0.0.1:8080)')
+    .option('--api-key <key>', 'API key [SMSGATE_API_KEY]')
+    .option('--json', 'print JSON');
+}
+
+/** Runs an admin call and prints its result as JSON or through `print`. */
+async function run<T>(
+  flags: Flags,
+  call: (client: ApiClientOptions) => Promise<T>,
+  print: (value: T) => void,
+): Promise<void> {
+  const value = await call(clientOptions(flags));
+  if (flags.json) console.log(JSON.stringify(value ?? null, null, 2));
+  else print(value);
+}
+
+const accountLine = (a: AccountView) =>
+  `${a.id}  ${a.role.padEnd(7)}  ${a.tenantId ?? '-'}  ${a.disabled ? 'disabled' : 'active'}  ${a.name}`;
+
+/** `smsgate accounts …`, `smsgate tenants …` and `smsgate keys …`, against a running gateway. */
+export function registerAdminCommands(program: Command): void {
+  const accounts = program.command('accounts').description('manage accounts (admin or partner key)');
+  withConnection(accounts.command('list').description('accounts you may see')).action((flags: Flags) =>
+    run(
+      flags,
+      (c) => apiRequest<{ data: AccountView[] }>(c, 'GET', '/v1/accounts'),
+      (r) => r.data.forEach((a) => console.log(accountLine(a))),
+    ),
+  );
+  withConnection(
+    accounts
+      .command('create')
+      .description('create an account; prints its first API key once')
+      .requiredOption('--name <name>', 'display name')
+      .option('--role <role>', 'client, partner or admin', 'client')
+      .option('--tenant <id>', 'tenant the account belongs to'),
+  ).action((flags: Flags & { name: string; role: string; tenant?: string }) =>
+    run(
+      flags,
+      (c) =>
+        apiRequest<AccountView>(c, 'POST', '/v1/accounts', {
+          name: flags.name,
+          role: flags.role,
+          tenantId: flags.tenant ?? null,
+        }),
+      (a) => {
+        console.log(accountLine(a));
+        if (a.apiKey) console.log(`API key (shown only now): ${a.apiKey.key}`);
+      },
+    ),
+  );
+  for (const [verb, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    withConnection(accounts.command(`${verb} <id>`).description(`${verb} an account`)).action(
+      (id: string, flags: Flags) =>
+        run(
+          flags,
+          (c) => apiRequest<AccountView>(c, 'PATCH', `/v1/accounts/${encodeURIComponent(id)}`, { disabled }),
+          (a) => console.log(accountLine(a)),
+        ),
+    );
+  }
+
+  const tenants = program.command('tenants').description('manage tenants (admin or partner key)');
+  withConnection(tenants.command('list').description('tenants you manage')).action((flags: Flags) =>
+    run(
+      flags,
+      (c) => apiRequest<{ data: TenantView[] }>(c, 'GET', '/v1/tenants'),
+      (r) => r.data.forEach((t) => console.log(`${t.id}  ${t.partnerAccountId ?? '-'}  ${t.name}`)),
+    ),
+  );
+  withConnection(
+    tenants
+      .command('create')
+      .description('create a tenant')
+      .requiredOption('--name <name>', 'display name')
+      .option('--partner <accountId>', 'partner account that manages it (admin only)'),
+  ).action((flags: Flags & { name: string; partner?: string }) =>
+    run(
+      flags,
+      (c) =>
+        apiRequest<TenantView>(c, 'POST', '/v1/tenants', {
+          name: flags.name,
+          ...(flags.partner ? { partnerAccountId: flags.partner } : {}),
+        }),
+      (t) => console.log(`${t.id}  ${t.partnerAccountId ?? '-'}  ${t.name}`),
+    ),
+  );
+
+  const keys = program.command('keys').description("manage an account's API keys");
+  withConnection(keys.command('list <accountId>').description('keys of an account')).action(
+    (accountId: string, flags: Flags) =>
+      run(
+        flags,
+        (c) =>
+          apiRequest<{ data: KeyView[] }>(c, 'GET', `/v1/accounts/${encodeURIComponent(accountId)}/keys`),
+        (r) =>
+          r.data.forEach((k) =>
+            console.log(
+              `${k.id}  sk_${k.prefix}_…  ${k.revokedAt ? 'revoked' : 'live'}  last used ${k.lastUsedAt ?? 'never'}  ${k.name ?? ''}`.trimEnd(),
+            ),
+          ),
+      ),
+  );
+  withConnection(
+    keys
+      .command('create <accountId>')
+      .description('create a key; prints it once')
+      .option('--name <name>', 'what the key is for'),
+  ).action((accountId: string, flags: Flags & { name?: string }) =>
+    run(
+      flags,
+      (c) =>
+        apiRequest<KeyView>(
+          c,
+          'POST',
+          `/v1/accounts/${encodeURIComponent(accountId)}/keys`,
+          flags.name ? { name: flags.name } : {},
+        ),
+      (k) => console.log(`${k.id}  ${k.key}`),
+    ),
+  );
+  withConnection(keys.command('revoke <accountId> <keyId>').description('revoke a key at once')).action(
+    (accountId: string, keyId: string, flags: Flags) =>
+      run(
+        flags,
+        (c) =>
+          apiRequest<undefined>(
+            c,
+            'DELETE',
+            `/v1/accounts/${encodeURIComponent(accountId)}/keys/${encodeURIComponent(keyId)}`,
+          ),
+        () => console.log(`revoked ${keyId}`),
+      ),
+  );
+}
