@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AuthFailureLimiter } from './accounts/auth-failure-limiter.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
 import { buildHttpServer } from './api/http-server.js';
@@ -37,6 +38,8 @@ export class Gateway {
   /** The bootstrap admin key if one was generated on this start (print it once). */
   readonly generatedAdminKey: string | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
+  /** Refuses addresses that keep failing authentication (shared by every API dialect). */
+  readonly authFailures: AuthFailureLimiter;
 
   private constructor(
     readonly config: Config,
@@ -51,6 +54,7 @@ export class Gateway {
     generatedAdminKey: string | undefined,
   ) {
     this.generatedAdminKey = generatedAdminKey;
+    this.authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
     this.http = buildHttpServer(this);
   }
 

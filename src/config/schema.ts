@@ -107,6 +107,8 @@ export const configSchema = z
       .int()
       .min(60)
       .default(24 * 3600),
+    /** Failed authentications one address may make per minute before it gets 429; 0 = no limit. */
+    maxFailedAuthPerMinute: z.number().int().min(0).default(10),
     connectors: z.array(connectorSchema).default([]),
     routes: z.array(routeSchema).default([]),
   })

@@ -24,6 +24,8 @@ export async function startTestGateway(store: Store, options: TestGatewayOptions
     port: 0,
     logLevel: 'silent',
     connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 5 }],
+    // Tests make many deliberate failed authentications from 127.0.0.1; the limiter has its own test.
+    maxFailedAuthPerMinute: 0,
     ...options.config,
     queue: { retryBaseMs: 20, retryMaxMs: 200, ...options.config?.queue },
   });

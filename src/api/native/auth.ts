@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../accounts/roles.js';
+import { AuthenticationError } from '../../core/errors.js';
 import type { Gateway } from '../../gateway.js';
 
 const principals = new WeakMap<FastifyRequest, Principal>();
@@ -7,7 +8,13 @@ const principals = new WeakMap<FastifyRequest, Principal>();
 /** A preHandler that authenticates the request (Bearer or Basic) and remembers who it is. */
 export function requireAuth(gateway: Gateway) {
   return async (request: FastifyRequest): Promise<void> => {
-    principals.set(request, await gateway.auth.fromAuthorizationHeader(request.headers.authorization));
+    gateway.authFailures.check(request.ip);
+    try {
+      principals.set(request, await gateway.auth.fromAuthorizationHeader(request.headers.authorization));
+    } catch (error) {
+      if (error instanceof AuthenticationError) gateway.authFailures.failed(request.ip);
+      throw error;
+    }
   };
 }
 
