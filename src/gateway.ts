@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AccountLimits } from './accounts/account-limits.js';
 import { AuthFailureLimiter } from './accounts/auth-failure-limiter.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
@@ -51,6 +52,7 @@ export class Gateway {
     readonly tracker: ReceiptTracker,
     readonly accept: AcceptService,
     readonly auth: Authenticator,
+    readonly limits: AccountLimits,
     generatedAdminKey: string | undefined,
   ) {
     this.generatedAdminKey = generatedAdminKey;
@@ -103,7 +105,8 @@ export class Gateway {
         queue: config.queue,
         logger,
       });
-      const accept = new AcceptService(store, dispatcher, router, config, logger);
+      const limits = new AccountLimits(store);
+      const accept = new AcceptService(store, dispatcher, router, config, logger, limits);
       // Only once the configuration has proved itself: a start that fails on a config mistake must
       // not create the admin account whose generated key nobody saw.
       const bootstrap = await bootstrapAdmin(store, options.adminKey);
@@ -118,6 +121,7 @@ export class Gateway {
         tracker,
         accept,
         auth,
+        limits,
         bootstrap?.generatedKey,
       );
     } catch (error) {

@@ -77,7 +77,8 @@ export class AccessPolicy {
 
   private async sees(principal: Principal, account: AccountRow): Promise<boolean> {
     if (principal.role === 'admin' || account.id === principal.accountId) return true;
-    if (principal.role !== 'partner' || account.tenant_id === null) return false;
+    // A partner sees the client accounts of its tenants, never an admin or partner placed in them.
+    if (principal.role !== 'partner' || account.tenant_id === null || account.role !== 'client') return false;
     const tenant = await findTenant(this.store, account.tenant_id);
     return tenant?.partner_account_id === principal.accountId;
   }

@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import type { AccountLimits } from '../accounts/account-limits.js';
 import type { Config } from '../config/schema.js';
 import type { DispatchItem } from '../queue/dispatch-item.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
@@ -6,6 +7,7 @@ import { GroupCommitter } from '../queue/group-commit.js';
 import type { Router } from '../routing/router.js';
 import type { Store } from '../store/open-store.js';
 import { type AcceptedUnit, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
+import { usagePeriod } from '../store/queries/account-usage.js';
 import type { MessageHistoryTable, MessagesTable } from '../store/schema.js';
 import { BackpressureError, GatewayError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
@@ -53,6 +55,8 @@ interface CommitUnit {
   rows: readonly Insertable<MessagesTable>[];
   history: Insertable<MessageHistoryTable>[];
   idempotency: IdempotencyRecord | undefined;
+  /** Segments this request adds to the account's monthly usage. */
+  segments: number;
   /** Set when the batch failed and this request, written alone, failed too. */
   failure?: unknown;
 }
@@ -71,6 +75,7 @@ export class AcceptService {
     private readonly router: Router,
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly limits: AccountLimits,
   ) {
     // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
     const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
@@ -206,9 +211,27 @@ export class AcceptService {
    * Stores a prepared send (with its idempotency record, if any) in the next group commit and hands
    * it to the dispatcher. Throws 503 when the queue is full or the store cannot be written.
    */
-  async commit(prepared: PreparedSend, idempotency?: IdempotencyRecord): Promise<void> {
+  async commit(
+    prepared: PreparedSend,
+    idempotency?: IdempotencyRecord,
+    names: FieldNames = NATIVE_FIELD_NAMES,
+  ): Promise<void> {
     const count = prepared.rows.length;
-    this.dispatcher.reserve(count);
+    const segments = count * prepared.analysis.segments;
+    // Account limits first: a refused request must change nothing, so each check gives back what
+    // the earlier ones took.
+    const limits = await this.limits.limitsOf(prepared.accountId);
+    this.limits.checkSender(limits, prepared.rows[0]?.sender ?? null, names.from);
+    const giveBackRate = this.limits.takeRate(prepared.accountId, limits, count);
+    let giveBackQuota: () => void = () => {};
+    try {
+      giveBackQuota = await this.limits.reserveQuota(prepared.accountId, limits, segments);
+      this.dispatcher.reserve(count);
+    } catch (error) {
+      giveBackRate();
+      giveBackQuota();
+      throw error;
+    }
     const history = prepared.rows.map((row) => ({
       message_id: row.id,
       status: row.status,
@@ -216,12 +239,20 @@ export class AcceptService {
       code: null,
       detail: null,
     }));
-    const unit: CommitUnit = { accountId: prepared.accountId, rows: prepared.rows, history, idempotency };
+    const unit: CommitUnit = {
+      accountId: prepared.accountId,
+      rows: prepared.rows,
+      history,
+      idempotency,
+      segments,
+    };
     try {
       await this.committer.submit(unit);
       if (unit.failure !== undefined) throw unit.failure;
     } catch (error) {
       this.dispatcher.releaseReserved(count);
+      giveBackRate();
+      giveBackQuota();
       if (error instanceof GatewayError) throw error;
       this.logger.error({ err: error }, 'could not store accepted messages');
       throw new BackpressureError(
@@ -259,6 +290,7 @@ export class AcceptService {
       accountId: unit.accountId,
       rows: unit.rows,
       history: unit.history,
+      usage: { period: usagePeriod(createdAt), segments: unit.segments },
       idempotency: unit.idempotency && {
         ...unit.idempotency,
         createdAt,

@@ -36,8 +36,8 @@ export class AuthenticationError extends GatewayError {
 
 /** 403: authenticated, but not allowed to do this. */
 export class ForbiddenError extends GatewayError {
-  constructor(message = 'Not allowed') {
-    super(403, 'forbidden', message);
+  constructor(message = 'Not allowed', code = 'forbidden', field?: string) {
+    super(403, code, message, field === undefined ? undefined : { field });
   }
 }
 

@@ -178,6 +178,21 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0003_account_limits': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('accounts').addColumn('rate_per_second', 'real').execute();
+        await db.schema.alterTable('accounts').addColumn('rate_burst', 'integer').execute();
+        await db.schema.alterTable('accounts').addColumn('monthly_segment_quota', 'integer').execute();
+        await db.schema.alterTable('accounts').addColumn('allowed_senders', 'text').execute();
+        await db.schema
+          .createTable('account_usage')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('period', 'text', (c) => c.notNull())
+          .addColumn('segments', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('account_usage_pk', ['account_id', 'period'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types as Kysely sees them. Times are integers (epoch milliseconds) in both SQLite and
@@ -14,6 +14,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   tenants: TenantsTable;
   audit_log: AuditLogTable;
+  account_usage: AccountUsageTable;
 }
 
 /** A customer organisation (the seeds' licensee); its accounts send on its behalf. */
@@ -45,6 +46,20 @@ export interface AccountsTable {
   tenant_id: string | null;
   created_at: number;
   disabled_at: number | null;
+  /** Send rate limit (messages per second); null = none. */
+  rate_per_second: ColumnType<number | null, number | null | undefined, number | null>;
+  rate_burst: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Segments the account may send per calendar month (UTC); null = no quota. */
+  monthly_segment_quota: ColumnType<number | null, number | null | undefined, number | null>;
+  /** JSON array of the sender ids the account may use; null = any. */
+  allowed_senders: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Segments accepted per account and month (`YYYY-MM`, UTC), for quotas. */
+export interface AccountUsageTable {
+  account_id: string;
+  period: string;
+  segments: number;
 }
 
 export interface ApiKeysTable {

@@ -11,6 +11,7 @@ export interface SqliteStatements {
   patchMessage: Statement;
   deleteIdempotency: Statement;
   insertIdempotency: Statement;
+  addUsage: Statement;
 }
 
 const cache = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
@@ -68,6 +69,9 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
         WHERE id = ?`),
       deleteIdempotency: sqlite.prepare(
         'DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?',
+      ),
+      addUsage: sqlite.prepare(
+        'INSERT INTO account_usage (account_id, period, segments) VALUES (?, ?, ?) ON CONFLICT (account_id, period) DO UPDATE SET segments = account_usage.segments + excluded.segments',
       ),
       insertIdempotency: sqlite.prepare(
         'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',

@@ -7,7 +7,9 @@ import { ROLES } from '../../accounts/roles.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Gateway } from '../../gateway.js';
+import { findUsage, usagePeriod } from '../../store/queries/account-usage.js';
 import {
+  type AccountChanges,
   type AccountRow,
   insertAccount,
   insertApiKey,
@@ -26,7 +28,17 @@ const tenantBody = z.object({ name, partnerAccountId: z.string().min(1).optional
 const accountBody = z
   .object({ name, role: z.enum(ROLES).default('client'), tenantId: z.string().min(1).nullable().optional() })
   .strict();
-const accountPatch = z.object({ name: name.optional(), disabled: z.boolean().optional() }).strict();
+const limitsBody = z
+  .object({
+    ratePerSecond: z.number().positive().max(100_000).nullable().optional(),
+    burst: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    monthlySegmentQuota: z.number().int().min(0).nullable().optional(),
+    allowedSenders: z.array(z.string().min(1).max(20)).max(100).nullable().optional(),
+  })
+  .strict();
+const accountPatch = z
+  .object({ name: name.optional(), disabled: z.boolean().optional(), limits: limitsBody.optional() })
+  .strict();
 const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
@@ -49,6 +61,12 @@ const accountView = (a: AccountRow) => ({
   role: a.role,
   tenantId: a.tenant_id,
   disabled: a.disabled_at !== null,
+  limits: {
+    ratePerSecond: a.rate_per_second,
+    burst: a.rate_burst,
+    monthlySegmentQuota: a.monthly_segment_quota,
+    allowedSenders: a.allowed_senders === null ? null : (JSON.parse(a.allowed_senders) as string[]),
+  },
   createdAt: iso(a.created_at),
 });
 
@@ -113,6 +131,10 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       tenant_id: tenantId,
       created_at: now,
       disabled_at: null,
+      rate_per_second: null,
+      rate_burst: null,
+      monthly_segment_quota: null,
+      allowed_senders: null,
     };
     await insertAccount(store, account);
     const key = generateApiKey();
@@ -165,12 +187,25 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     if (body.disabled === true && account.id === principal.accountId) {
       throw new ForbiddenError('An account cannot disable itself');
     }
-    const changes: { name?: string; disabled_at?: number | null } = {};
+    const changes: AccountChanges = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.disabled !== undefined)
       changes.disabled_at = body.disabled ? (account.disabled_at ?? Date.now()) : null;
+    if (body.limits) {
+      if (account.id === principal.accountId && principal.role !== 'admin') {
+        throw new ForbiddenError('An account cannot change its own limits');
+      }
+      const l = body.limits;
+      if (l.ratePerSecond !== undefined) changes.rate_per_second = l.ratePerSecond;
+      if (l.burst !== undefined) changes.rate_burst = l.burst;
+      if (l.monthlySegmentQuota !== undefined) changes.monthly_segment_quota = l.monthlySegmentQuota;
+      if (l.allowedSenders !== undefined) {
+        changes.allowed_senders = l.allowedSenders === null ? null : JSON.stringify(l.allowedSenders);
+      }
+    }
     await updateAccount(store, account.id, changes);
     gateway.auth.invalidate();
+    gateway.limits.invalidate(account.id);
     await audit(
       store,
       principal,
@@ -244,6 +279,17 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       return reply.status(204).send();
     },
   );
+
+  app.get<{ Params: { id: string } }>('/v1/accounts/:id/usage', auth, async (request) => {
+    const account = await policy.visibleAccount(principalOf(request), request.params.id);
+    const period = usagePeriod(Date.now());
+    return {
+      accountId: account.id,
+      period,
+      segments: await findUsage(store, account.id, period),
+      monthlySegmentQuota: account.monthly_segment_quota,
+    };
+  });
 
   app.get('/v1/audit', auth, async (request) => {
     const principal = principalOf(request);

@@ -8,6 +8,8 @@ import { insertMessages } from './messages-insert.js';
 /** The messages of one accepted request, with its idempotency record when it had a key. */
 export interface AcceptedUnit {
   accountId: string;
+  /** Segments to add to the account's usage for `period` (quotas). */
+  usage: { period: string; segments: number };
   rows: readonly Insertable<MessagesTable>[];
   history: readonly Insertable<MessageHistoryTable>[];
   idempotency:
@@ -30,6 +32,7 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
     await sqliteTransaction(store.sqlite, () => {
       for (const unit of units) {
         for (const row of unit.rows) statements.insertMessage.run(row);
+        statements.addUsage.run(unit.accountId, unit.usage.period, unit.usage.segments);
         for (const h of unit.history) {
           statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
         }
@@ -56,8 +59,18 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
       units.flatMap((u) => u.history),
     );
     for (const unit of units) {
-      if (unit.idempotency)
+      await trx
+        .insertInto('account_usage')
+        .values({ account_id: unit.accountId, period: unit.usage.period, segments: unit.usage.segments })
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'period']).doUpdateSet((eb) => ({
+            segments: eb('account_usage.segments', '+', eb.ref('excluded.segments')),
+          })),
+        )
+        .execute();
+      if (unit.idempotency) {
         await insertIdempotentResponse(trx, { accountId: unit.accountId, ...unit.idempotency });
+      }
     }
   });
 }

@@ -1,9 +1,16 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { AccountsTable, ApiKeysTable } from '../schema.js';
 
 export type AccountRow = Selectable<AccountsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+/** The account columns an admin may change. */
+export type AccountChanges = Partial<
+  Pick<
+    AccountRow,
+    'name' | 'disabled_at' | 'rate_per_second' | 'rate_burst' | 'monthly_segment_quota' | 'allowed_senders'
+  >
+>;
 
 export async function countAccounts(store: Store): Promise<number> {
   const row = await store.db
@@ -13,7 +20,7 @@ export async function countAccounts(store: Store): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function insertAccount(store: Store, account: AccountRow): Promise<void> {
+export async function insertAccount(store: Store, account: Insertable<AccountsTable>): Promise<void> {
   await store.db.insertInto('accounts').values(account).execute();
 }
 
@@ -64,11 +71,7 @@ export async function listAccounts(
   return query.orderBy('created_at').orderBy('id').execute();
 }
 
-export async function updateAccount(
-  store: Store,
-  id: string,
-  changes: { name?: string; disabled_at?: number | null },
-): Promise<void> {
+export async function updateAccount(store: Store, id: string, changes: AccountChanges): Promise<void> {
   await store.db.updateTable('accounts').set(changes).where('id', '=', id).execute();
 }
 

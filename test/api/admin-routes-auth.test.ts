@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Fastify, { type FastifyInstance, type HTTPMethods, type InjectOptions } from 'fastify';
+import type { Gateway } from '../../src/gateway.js';
+import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
+import { startTestGateway, waitFor } from '../helpers/gateway.js';
+
+/** The only routes anyone may call without credentials (any method registered on them). */
+const PUBLIC_PATHS = new Set(['/health', '/ready']);
+
+/** Routes that must be among those found, so a broken parse (nothing found) cannot pass. */
+const KNOWN_ROUTES = [
+  'GET /health',
+  'GET /ready',
+  'POST /v1/messages',
+  'GET /v1/messages',
+  'GET /v1/messages/:id',
+  'POST /v1/messages/:id/cancel',
+  'POST /v1/messages/preview',
+  'GET /v1/stats',
+  'GET /v1/connectors',
+  'POST /v1/tenants',
+  'GET /v1/tenants',
+  'GET /v1/tenants/:id',
+  'POST /v1/accounts',
+  'GET /v1/accounts',
+  'GET /v1/accounts/:id',
+  'PATCH /v1/accounts/:id',
+  'POST /v1/accounts/:id/keys',
+  'GET /v1/accounts/:id/keys',
+  'DELETE /v1/accounts/:id/keys/:keyId',
+  'GET /v1/audit',
+];
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+/**
+ * Every (method, path) the server exposes, read from Fastify's own route tree
+ * (`printRoutes({ commonPrefix: false })`). Each line is `<indent><├── or └──> <segment> (METHODS)`;
+ * the indent is 4 characters per level and a node's full path is its ancestors' segments joined.
+ */
+function listRoutes(app: FastifyInstance): Route[] {
+  const tree = app.printRoutes({ commonPrefix: false, includeMeta: false });
+  const stack: string[] = [];
+  const routes: Route[] = [];
+  for (const line of tree.split('\n')) {
+    if (line.trim() === '') continue;
+    const match = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    assert.ok(match, `unparseable line in printRoutes output: ${JSON.stringify(line)}\n${tree}`);
+    const depth = match[1]!.length / 4;
+    stack.length = depth;
+    stack.push(match[2]!);
+    const path = stack.join('');
+    for (const method of (match[3] ?? '').split(',')) {
+      if (method.trim() !== '') routes.push({ method: method.trim(), path });
+    }
+  }
+  return routes;
+}
+
+/** A concrete URL for a route: every path parameter (and wildcard) becomes `x`. */
+function concreteUrl(path: string): string {
+  return path.replace(/:[A-Za-z0-9_]+(\([^)]*\))?/g, 'x').replace(/\*/g, 'x');
+}
+
+let addressCounter = 0;
+/**
+ * A fresh client address per probe: the gateway slows down addresses that keep failing
+ * authentication (429), and this suite is about which routes demand credentials, not about that.
+ */
+function freshAddress(): string {
+  addressCounter++;
+  return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+}
+
+/** A body that would pass validation on the routes that take one, so the 401 is not a 400 in disguise. */
+const PLAUSIBLE_BODY = { to: ['+447911123456'], text: 'hello', name: 'anon' };
+
+describe('route listing (the parser this suite relies on)', () => {
+  it('lists exactly the routes of an app, nested params and shared prefixes included', async () => {
+    const app = Fastify({ logger: false });
+    const handler = async () => ({});
+    app.get('/a', handler);
+    app.post('/a', handler);
+    app.get('/a/:id', handler);
+    app.delete('/a/:id/b/:bId', handler);
+    app.patch('/ab', handler);
+    app.get('/open/unauthenticated', handler);
+    await app.ready();
+    try {
+      const found = listRoutes(app)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort();
+      assert.deepEqual(found, [
+        'DELETE /a/:id/b/:bId',
+        'GET /a',
+        'GET /a/:id',
+        'GET /open/unauthenticated',
+        'HEAD /a',
+        'HEAD /a/:id',
+        'HEAD /open/unauthenticated',
+        'PATCH /ab',
+        'POST /a',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+await describeEachDatabase(
+  'every route demands credentials',
+  (db) => {
+    let store: TestStore;
+    let gateway: Gateway;
+    let routes: Route[];
+    before(async () => {
+      store = await db.open();
+      gateway = await startTestGateway(store);
+      await gateway.http.ready();
+      routes = listRoutes(gateway.http);
+    });
+    after(async () => {
+      await gateway.stop(false);
+      await store.destroy();
+    });
+
+    it('finds the known routes in the route table (the parse works)', () => {
+      const found = new Set(routes.map((r) => `${r.method} ${r.path}`));
+      for (const known of KNOWN_ROUTES) {
+        assert.ok(found.has(known), `route ${known} not found; found: ${[...found].join(', ')}`);
+      }
+      for (const route of routes) {
+        assert.ok(
+          gateway.http.hasRoute({ method: route.method as HTTPMethods, url: route.path }),
+          `parsed route ${route.method} ${route.path} is not a registered route`,
+        );
+      }
+    });
+
+    it('answers 401 without credentials on every non-public route, 200 on /health and /ready', async () => {
+      // /ready needs the sim connector up; wait for it, so a 503 there is not mistaken for a failure.
+      await waitFor(
+        async () =>
+          (await gateway.http.inject({ method: 'GET', url: '/ready' })).statusCode === 200 ? true : undefined,
+        10_000,
+        '/ready to answer 200',
+      );
+      let protectedCount = 0;
+      const failures: string[] = [];
+      for (const route of routes) {
+        const url = concreteUrl(route.path);
+        const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+        const response = await gateway.http.inject({
+          method: route.method as NonNullable<InjectOptions['method']>,
+          url,
+          remoteAddress: freshAddress(),
+          ...(withBody ? { payload: PLAUSIBLE_BODY } : {}),
+        });
+        const expected = PUBLIC_PATHS.has(route.path) ? 200 : 401;
+        if (expected === 401) protectedCount++;
+        if (response.statusCode !== expected) {
+          failures.push(
+            `${route.method} ${url}: ${response.statusCode} (expected ${expected}) ${response.body}`,
+          );
+          continue;
+        }
+        if (expected === 401 && route.method !== 'HEAD') {
+          assert.equal(
+            (response.json() as { error: { code: string } }).error.code,
+            'unauthenticated',
+            `${route.method} ${url} error code`,
+          );
+        }
+      }
+      assert.deepEqual(failures, [], `routes answering without credentials:\n${failures.join('\n')}`);
+      assert.ok(
+        protectedCount >= KNOWN_ROUTES.length - 2,
+        `only ${protectedCount} protected routes were exercised`,
+      );
+    });
+
+    it('answers 401 to a wrong key and to a malformed Authorization header on every non-public route', async () => {
+      const badHeaders = [
+        { authorization: 'Bearer sk_nosuchkey_abcdefghijklmnopqrstuvwxyz012345' },
+        { authorization: 'Bearer not-a-key' },
+        { authorization: 'Token whatever' },
+        {
+          authorization: `Basic ${Buffer.from('admin:sk_nosuchkey_abcdefghijklmnopqrstuvwxyz').toString('base64')}`,
+        },
+      ];
+      const failures: string[] = [];
+      for (const route of routes) {
+        if (PUBLIC_PATHS.has(route.path)) continue;
+        const url = concreteUrl(route.path);
+        const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+        for (const headers of badHeaders) {
+          const response = await gateway.http.inject({
+            method: route.method as NonNullable<InjectOptions['method']>,
+            url,
+            headers,
+            remoteAddress: freshAddress(),
+            ...(withBody ? { payload: PLAUSIBLE_BODY } : {}),
+          });
+          if (response.statusCode !== 401) {
+            failures.push(`${route.method} ${url} with ${headers.authorization}: ${response.statusCode}`);
+          }
+        }
+      }
+      assert.deepEqual(failures, [], `routes not answering 401 to bad credentials:\n${failures.join('\n')}`);
+    });
+
+    it('answers /health and /ready, and their HEAD variants, without credentials', async () => {
+      for (const path of PUBLIC_PATHS) {
+        for (const method of ['GET', 'HEAD'] as const) {
+          const response = await gateway.http.inject({ method, url: path });
+          assert.equal(response.statusCode, 200, `${method} ${path}`);
+        }
+      }
+    });
+  },
+  describe,
+);
