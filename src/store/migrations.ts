@@ -193,6 +193,27 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0004_dialect_credentials': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('credentials')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('identifier', 'text', (c) => c.notNull())
+          .addColumn('environment', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('secret_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('revoked_at', bigint)
+          .execute();
+        await db.schema
+          .createIndex('credentials_lookup')
+          .on('credentials')
+          .columns(['kind', 'identifier', 'environment'])
+          .execute();
+        await db.schema.createIndex('credentials_account').on('credentials').column('account_id').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

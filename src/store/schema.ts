@@ -15,6 +15,25 @@ export interface Database {
   tenants: TenantsTable;
   audit_log: AuditLogTable;
   account_usage: AccountUsageTable;
+  credentials: CredentialsTable;
+}
+
+/**
+ * Credentials an API dialect authenticates with instead of an API key: an account number and API
+ * password (seed 003), a tenant id and application key per environment (seed 004), an SMPP
+ * system_id and password. The secret is stored as a scrypt hash only.
+ */
+export interface CredentialsTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  identifier: string;
+  /** '' when the kind has no environments. */
+  environment: string;
+  /** `scrypt$<salt hex>$<hash hex>`. */
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
 }
 
 /** A customer organisation (the seeds' licensee); its accounts send on its behalf. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AccessPolicy } from '../../accounts/access-policy.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
+import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-credentials.js';
 import { ROLES } from '../../accounts/roles.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -19,6 +20,7 @@ import {
   updateAccount,
 } from '../../store/queries/accounts.js';
 import { listAuditEntries } from '../../store/queries/audit-log.js';
+import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
 import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
 import { zodToValidationError } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
@@ -40,6 +42,14 @@ const accountPatch = z
   .object({ name: name.optional(), disabled: z.boolean().optional(), limits: limitsBody.optional() })
   .strict();
 const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
+const credentialBody = z
+  .object({
+    kind: z.enum(CREDENTIAL_KINDS),
+    identifier: z.string().trim().min(1).max(64),
+    environment: z.string().trim().max(64).optional(),
+    secret: z.string().min(8).max(128).optional(),
+  })
+  .strict();
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -290,6 +300,76 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       monthlySegmentQuota: account.monthly_segment_quota,
     };
   });
+
+  const credentials = new DialectCredentials(store);
+
+  app.post<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = parse(credentialBody, request.body);
+    const account = await policy.manageableAccount(principal, request.params.id, 'keys');
+    if (
+      body.kind === 'smpp' &&
+      (body.identifier.length > 15 || (body.secret !== undefined && body.secret.length > 8))
+    ) {
+      throw new ValidationError(
+        'SMPP system_id is at most 15 characters and its password at most 8',
+        'identifier',
+      );
+    }
+    const created = await credentials.create({ accountId: account.id, ...body });
+    await audit(
+      store,
+      principal,
+      'credential.create',
+      { type: 'credential', id: created.id, tenantId: account.tenant_id },
+      {
+        accountId: account.id,
+        kind: body.kind,
+        identifier: body.identifier,
+        environment: body.environment ?? '',
+      },
+    );
+    // The secret is shown here once; only its scrypt hash is stored.
+    return reply.status(201).send({
+      id: created.id,
+      kind: body.kind,
+      identifier: body.identifier,
+      environment: body.environment ?? '',
+      secret: created.secret,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request) => {
+    const account = await policy.manageableAccount(principalOf(request), request.params.id, 'keys');
+    return {
+      data: (await listCredentials(store, account.id)).map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        identifier: c.identifier,
+        environment: c.environment,
+        createdAt: iso(c.created_at),
+        revokedAt: iso(c.revoked_at),
+      })),
+    };
+  });
+
+  app.delete<{ Params: { id: string; credentialId: string } }>(
+    '/v1/accounts/:id/credentials/:credentialId',
+    auth,
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const account = await policy.manageableAccount(principal, request.params.id, 'keys');
+      if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
+        throw new NotFoundError(`Credential ${request.params.credentialId}`);
+      }
+      await audit(store, principal, 'credential.revoke', {
+        type: 'credential',
+        id: request.params.credentialId,
+        tenantId: account.tenant_id,
+      });
+      return reply.status(204).send();
+    },
+  );
 
   app.get('/v1/audit', auth, async (request) => {
     const principal = principalOf(request);

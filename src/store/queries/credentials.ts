@@ -1,0 +1,56 @@
+import type { Selectable } from 'kysely';
+import type { Store } from '../open-store.js';
+import type { CredentialsTable } from '../schema.js';
+
+export type CredentialRow = Selectable<CredentialsTable>;
+
+export async function insertCredential(store: Store, row: CredentialRow): Promise<void> {
+  await store.db.insertInto('credentials').values(row).execute();
+}
+
+/** The live credential of this kind, identifier and environment, with its account's role and state. */
+export async function findLiveCredential(
+  store: Store,
+  kind: string,
+  identifier: string,
+  environment: string,
+): Promise<(CredentialRow & { role: string; disabled_at: number | null }) | undefined> {
+  return store.db
+    .selectFrom('credentials')
+    .innerJoin('accounts', 'accounts.id', 'credentials.account_id')
+    .selectAll('credentials')
+    .select(['accounts.role', 'accounts.disabled_at'])
+    .where('credentials.kind', '=', kind)
+    .where('credentials.identifier', '=', identifier)
+    .where('credentials.environment', '=', environment)
+    .where('credentials.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function listCredentials(
+  store: Store,
+  accountId: string,
+): Promise<Omit<CredentialRow, 'secret_hash'>[]> {
+  return store.db
+    .selectFrom('credentials')
+    .select(['id', 'account_id', 'kind', 'identifier', 'environment', 'created_at', 'revoked_at'])
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function revokeCredential(
+  store: Store,
+  accountId: string,
+  id: string,
+  at: number,
+): Promise<boolean> {
+  const result = await store.db
+    .updateTable('credentials')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
