@@ -3,6 +3,7 @@ import { AccountLimits } from './accounts/account-limits.js';
 import { AuthFailureLimiter } from './accounts/auth-failure-limiter.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { PriceList } from './accounts/price-list.js';
 import { buildHttpServer } from './api/http-server.js';
 import { effectiveConnectors } from './config/default-connectors.js';
 import type { Config } from './config/schema.js';
@@ -53,6 +54,7 @@ export class Gateway {
     readonly accept: AcceptService,
     readonly auth: Authenticator,
     readonly limits: AccountLimits,
+    readonly prices: PriceList,
     generatedAdminKey: string | undefined,
   ) {
     this.generatedAdminKey = generatedAdminKey;
@@ -106,7 +108,8 @@ export class Gateway {
         logger,
       });
       const limits = new AccountLimits(store);
-      const accept = new AcceptService(store, dispatcher, router, config, logger, limits);
+      const prices = new PriceList(store);
+      const accept = new AcceptService(store, dispatcher, router, config, logger, limits, prices);
       // Only once the configuration has proved itself: a start that fails on a config mistake must
       // not create the admin account whose generated key nobody saw.
       const bootstrap = await bootstrapAdmin(store, options.adminKey);
@@ -122,6 +125,7 @@ export class Gateway {
         accept,
         auth,
         limits,
+        prices,
         bootstrap?.generatedKey,
       );
     } catch (error) {

@@ -1,6 +1,8 @@
-import { BackpressureError, ForbiddenError } from '../core/errors.js';
+import { BackpressureError, ForbiddenError, GatewayError } from '../core/errors.js';
 import type { Store } from '../store/open-store.js';
 import { findAccountLimits, findUsage, usagePeriod } from '../store/queries/account-usage.js';
+import { findBalance } from '../store/queries/prices.js';
+import { MICROS } from './price-list.js';
 
 /** An account's sending limits; null means unlimited. */
 export interface Limits {
@@ -8,6 +10,8 @@ export interface Limits {
   readonly burst: number | null;
   readonly monthlySegmentQuota: number | null;
   readonly allowedSenders: readonly string[] | null;
+  /** True when the account pays from a prepaid balance. */
+  readonly prepaid: boolean;
 }
 
 const CACHE_MS = 5_000;
@@ -23,6 +27,8 @@ export class AccountLimits {
   private readonly buckets = new Map<string, { tokens: number; refilledAt: number }>();
   private readonly usage = new Map<string, number>();
   private readonly loadingUsage = new Map<string, Promise<void>>();
+  /** Prepaid balances as the store has them minus reservations in flight, loaded on first use. */
+  private readonly balances = new Map<string, number>();
 
   constructor(private readonly store: Store) {}
 
@@ -35,6 +41,7 @@ export class AccountLimits {
       burst: row?.rate_burst ?? null,
       monthlySegmentQuota: row?.monthly_segment_quota ?? null,
       allowedSenders: row?.allowed_senders ? (JSON.parse(row.allowed_senders) as string[]) : null,
+      prepaid: row?.balance_micros !== null && row?.balance_micros !== undefined,
     };
     this.cache.set(accountId, { limits, loadedAt: now });
     return limits;
@@ -110,6 +117,31 @@ export class AccountLimits {
     }
     this.usage.set(key, used + segments);
     return () => this.usage.set(key, (this.usage.get(key) ?? segments) - segments);
+  }
+
+  /** Reserves `costMicros` of a prepaid balance, or throws 402; returns the give-back. */
+  async reserveBalance(accountId: string, costMicros: number): Promise<() => void> {
+    if (!this.balances.has(accountId)) {
+      const stored = await findBalance(this.store, accountId);
+      if (!this.balances.has(accountId)) this.balances.set(accountId, stored ?? 0);
+    }
+    const balance = this.balances.get(accountId) ?? 0;
+    if (balance < costMicros) {
+      throw new GatewayError(
+        402,
+        'insufficient_balance',
+        `The prepaid balance (${balance / MICROS}) does not cover this send (${costMicros / MICROS})`,
+      );
+    }
+    this.balances.set(accountId, balance - costMicros);
+    return () => this.balances.set(accountId, (this.balances.get(accountId) ?? 0) + costMicros);
+  }
+
+  /** Applies a top-up or correction the store has already recorded. */
+  adjustBalance(accountId: string, deltaMicros: number | null): void {
+    if (deltaMicros === null) this.balances.delete(accountId);
+    else if (this.balances.has(accountId))
+      this.balances.set(accountId, (this.balances.get(accountId) ?? 0) + deltaMicros);
   }
 
   private loadUsage(accountId: string, key: string, period: string): Promise<void> {

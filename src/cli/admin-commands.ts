@@ -48,6 +48,11 @@ async function run<T>(
   else print(value);
 }
 
+/** Prints one line per item. */
+function printEach<T>(items: readonly T[], line: (item: T) => string): void {
+  for (const item of items) console.log(line(item));
+}
+
 const accountLine = (a: AccountView) =>
   `${a.id}  ${a.role.padEnd(7)}  ${a.tenantId ?? '-'}  ${a.disabled ? 'disabled' : 'active'}  ${a.name}`;
 
@@ -58,7 +63,7 @@ export function registerAdminCommands(program: Command): void {
     run(
       flags,
       (c) => apiRequest<{ data: AccountView[] }>(c, 'GET', '/v1/accounts'),
-      (r) => r.data.forEach((a) => console.log(accountLine(a))),
+      (r) => printEach(r.data, accountLine),
     ),
   );
   withConnection(
@@ -102,7 +107,7 @@ export function registerAdminCommands(program: Command): void {
     run(
       flags,
       (c) => apiRequest<{ data: TenantView[] }>(c, 'GET', '/v1/tenants'),
-      (r) => r.data.forEach((t) => console.log(`${t.id}  ${t.partnerAccountId ?? '-'}  ${t.name}`)),
+      (r) => printEach(r.data, (t) => `${t.id}  ${t.partnerAccountId ?? '-'}  ${t.name}`),
     ),
   );
   withConnection(
@@ -131,10 +136,8 @@ export function registerAdminCommands(program: Command): void {
         (c) =>
           apiRequest<{ data: KeyView[] }>(c, 'GET', `/v1/accounts/${encodeURIComponent(accountId)}/keys`),
         (r) =>
-          r.data.forEach((k) =>
-            console.log(
-              `${k.id}  sk_${k.prefix}_…  ${k.revokedAt ? 'revoked' : 'live'}  last used ${k.lastUsedAt ?? 'never'}  ${k.name ?? ''}`.trimEnd(),
-            ),
+          printEach(r.data, (k) =>
+            `${k.id}  sk_${k.prefix}_…  ${k.revokedAt ? 'revoked' : 'live'}  last used ${k.lastUsedAt ?? 'never'}  ${k.name ?? ''}`.trimEnd(),
           ),
       ),
   );

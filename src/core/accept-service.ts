@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { AccountLimits } from '../accounts/account-limits.js';
+import type { PriceList } from '../accounts/price-list.js';
 import type { Config } from '../config/schema.js';
 import type { DispatchItem } from '../queue/dispatch-item.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
@@ -57,6 +58,8 @@ interface CommitUnit {
   idempotency: IdempotencyRecord | undefined;
   /** Segments this request adds to the account's monthly usage. */
   segments: number;
+  /** What this request costs a prepaid account, in micros (0 otherwise). */
+  costMicros: number;
   /** Set when the batch failed and this request, written alone, failed too. */
   failure?: unknown;
 }
@@ -76,6 +79,7 @@ export class AcceptService {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly limits: AccountLimits,
+    private readonly prices: PriceList,
   ) {
     // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
     const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
@@ -224,12 +228,23 @@ export class AcceptService {
     this.limits.checkSender(limits, prepared.rows[0]?.sender ?? null, names.from);
     const giveBackRate = this.limits.takeRate(prepared.accountId, limits, count);
     let giveBackQuota: () => void = () => {};
+    let giveBackBalance: () => void = () => {};
+    let costMicros = 0;
     try {
       giveBackQuota = await this.limits.reserveQuota(prepared.accountId, limits, segments);
+      if (limits.prepaid) {
+        costMicros = await this.prices.cost(
+          prepared.messages.map((m) => m.to),
+          prepared.analysis.segments,
+          names.to,
+        );
+        giveBackBalance = await this.limits.reserveBalance(prepared.accountId, costMicros);
+      }
       this.dispatcher.reserve(count);
     } catch (error) {
       giveBackRate();
       giveBackQuota();
+      giveBackBalance();
       throw error;
     }
     const history = prepared.rows.map((row) => ({
@@ -245,6 +260,7 @@ export class AcceptService {
       history,
       idempotency,
       segments,
+      costMicros,
     };
     try {
       await this.committer.submit(unit);
@@ -253,6 +269,7 @@ export class AcceptService {
       this.dispatcher.releaseReserved(count);
       giveBackRate();
       giveBackQuota();
+      giveBackBalance();
       if (error instanceof GatewayError) throw error;
       this.logger.error({ err: error }, 'could not store accepted messages');
       throw new BackpressureError(
@@ -291,6 +308,7 @@ export class AcceptService {
       rows: unit.rows,
       history: unit.history,
       usage: { period: usagePeriod(createdAt), segments: unit.segments },
+      debitMicros: unit.costMicros,
       idempotency: unit.idempotency && {
         ...unit.idempotency,
         createdAt,

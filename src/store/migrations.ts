@@ -214,6 +214,16 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         await db.schema.createIndex('credentials_account').on('credentials').column('account_id').execute();
       },
     },
+    '0005_prepaid_balance': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('accounts').addColumn('balance_micros', bigint).execute();
+        await db.schema
+          .createTable('prices')
+          .addColumn('prefix', 'text', (c) => c.primaryKey())
+          .addColumn('price_micros', bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -16,6 +16,7 @@ export interface Database {
   audit_log: AuditLogTable;
   account_usage: AccountUsageTable;
   credentials: CredentialsTable;
+  prices: PricesTable;
 }
 
 /**
@@ -72,6 +73,14 @@ export interface AccountsTable {
   monthly_segment_quota: ColumnType<number | null, number | null | undefined, number | null>;
   /** JSON array of the sender ids the account may use; null = any. */
   allowed_senders: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Prepaid balance in millionths of the currency unit; null = not prepaid (no balance check). */
+  balance_micros: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Price of one segment to destinations starting with `prefix` (longest prefix wins). */
+export interface PricesTable {
+  prefix: string;
+  price_micros: number;
 }
 
 /** Segments accepted per account and month (`YYYY-MM`, UTC), for quotas. */

@@ -12,6 +12,7 @@ export interface SqliteStatements {
   deleteIdempotency: Statement;
   insertIdempotency: Statement;
   addUsage: Statement;
+  debitBalance: Statement;
 }
 
 const cache = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
@@ -73,6 +74,7 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
       addUsage: sqlite.prepare(
         'INSERT INTO account_usage (account_id, period, segments) VALUES (?, ?, ?) ON CONFLICT (account_id, period) DO UPDATE SET segments = account_usage.segments + excluded.segments',
       ),
+      debitBalance: sqlite.prepare('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ?'),
       insertIdempotency: sqlite.prepare(
         'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),

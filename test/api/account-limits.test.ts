@@ -111,6 +111,57 @@ await describeEachDatabase(
       assert.equal(refused.json().error.field, 'from');
     });
 
+    it('charges a prepaid balance by destination price, never below zero under concurrency', async () => {
+      const prices = await gateway.http.inject({
+        method: 'PUT',
+        url: '/v1/prices',
+        headers: ADMIN_AUTH,
+        payload: {
+          prices: [
+            { prefix: '+44', price: 0.05 },
+            { prefix: '+447911', price: 0.04 },
+          ],
+        },
+      });
+      assert.equal(prices.statusCode, 200, prices.body);
+      const { id, auth } = await client({ prepaid: true });
+      const topUp = await gateway.http.inject({
+        method: 'POST',
+        url: `/v1/accounts/${id}/balance`,
+        headers: ADMIN_AUTH,
+        payload: { amount: 0.2 },
+      });
+      assert.equal(topUp.statusCode, 200, topUp.body);
+      assert.equal(topUp.json().balance, 0.2);
+      // +447911… costs 0.04 a segment (the longest prefix wins): five sends fit 0.20, the rest do not.
+      const answers = await Promise.all(
+        Array.from({ length: 9 }, () => send(auth, { to: '+447911123456', text: 'paid' })),
+      );
+      assert.equal(answers.filter((a) => a.statusCode === 202).length, 5);
+      const refused = answers.filter((a) => a.statusCode === 402);
+      assert.equal(refused.length, 4);
+      assert.equal(refused[0]!.json().error.code, 'insufficient_balance');
+      assert.equal(await stored(id), 5);
+      const account = await gateway.http.inject({
+        method: 'GET',
+        url: `/v1/accounts/${id}`,
+        headers: ADMIN_AUTH,
+      });
+      assert.equal(account.json().balance, 0);
+      const noPrice = await send(auth, { to: '+33612345678', text: 'no price' });
+      assert.equal(noPrice.statusCode, 403);
+      assert.equal(noPrice.json().error.code, 'no_price');
+      assert.equal(noPrice.json().error.field, 'to');
+      const notPrepaid = await client({});
+      const refusedTopUp = await gateway.http.inject({
+        method: 'POST',
+        url: `/v1/accounts/${notPrepaid.id}/balance`,
+        headers: ADMIN_AUTH,
+        payload: { amount: 1 },
+      });
+      assert.equal(refusedTopUp.statusCode, 409);
+    });
+
     it('lets admins change limits but not the limited account itself', async () => {
       const { id, auth } = await client({ ratePerSecond: 10 });
       const own = await gateway.http.inject({
@@ -130,6 +181,7 @@ await describeEachDatabase(
         burst: null,
         monthlySegmentQuota: null,
         allowedSenders: null,
+        prepaid: false,
       });
       const bad = await gateway.http.inject({
         method: 'PATCH',

@@ -197,7 +197,10 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
       const file = join(dataDir, 'smsgate.db');
       const first = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
       assert.equal(first.code, 0, first.stderr);
-      assert.equal(first.stdout, `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials to ${file}\n`);
+      assert.equal(
+        first.stdout,
+        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance to ${file}\n`,
+      );
       assert.ok(existsSync(file));
       const second = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
       assert.equal(second.code, 0, second.stderr);
@@ -215,7 +218,12 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
       try {
         const first = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });
         assert.equal(first.code, 0, first.stderr);
-        assert.match(first.stdout, new RegExp(`^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials to postgres://.*/${database.name}\\n$`));
+        assert.match(
+          first.stdout,
+          new RegExp(
+            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance to postgres://.*/${database.name}\\n$`,
+          ),
+        );
         const second = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });
         assert.equal(second.code, 0, second.stderr);
         assert.match(second.stdout, new RegExp(`^postgres://.*/${database.name} is up to date\\n$`));

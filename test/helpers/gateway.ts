@@ -33,7 +33,7 @@ export async function startTestGateway(store: Store, options: TestGatewayOptions
     config,
     store,
     adminKey: TEST_ADMIN_KEY,
-    logger: createLogger('silent'),
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     earlyReceiptWaitMs: options.earlyReceiptWaitMs ?? 200,
   });
   await gateway.start(options.listen ?? false);

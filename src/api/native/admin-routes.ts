@@ -4,8 +4,9 @@ import { AccessPolicy } from '../../accounts/access-policy.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
 import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-credentials.js';
+import { MICROS } from '../../accounts/price-list.js';
 import { ROLES } from '../../accounts/roles.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Gateway } from '../../gateway.js';
 import { findUsage, usagePeriod } from '../../store/queries/account-usage.js';
@@ -21,6 +22,7 @@ import {
 } from '../../store/queries/accounts.js';
 import { listAuditEntries } from '../../store/queries/audit-log.js';
 import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
+import { adjustBalance, replacePrices } from '../../store/queries/prices.js';
 import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
 import { zodToValidationError } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
@@ -36,6 +38,30 @@ const limitsBody = z
     burst: z.number().int().min(1).max(1_000_000).nullable().optional(),
     monthlySegmentQuota: z.number().int().min(0).nullable().optional(),
     allowedSenders: z.array(z.string().min(1).max(20)).max(100).nullable().optional(),
+    /** Pay from a prepaid balance (turning it on starts at 0; off forgets the balance). */
+    prepaid: z.boolean().optional(),
+  })
+  .strict();
+const balanceBody = z
+  .object({
+    amount: z
+      .number()
+      .finite()
+      .refine((n) => n !== 0 && Math.abs(n) <= 1e9, 'a non-zero amount up to 1e9'),
+  })
+  .strict();
+const pricesBody = z
+  .object({
+    prices: z
+      .array(
+        z
+          .object({
+            prefix: z.string().regex(/^\+\d*$/, 'an E.164 prefix such as +44'),
+            price: z.number().finite().min(0).max(1e6),
+          })
+          .strict(),
+      )
+      .max(100_000),
   })
   .strict();
 const accountPatch = z
@@ -76,7 +102,9 @@ const accountView = (a: AccountRow) => ({
     burst: a.rate_burst,
     monthlySegmentQuota: a.monthly_segment_quota,
     allowedSenders: a.allowed_senders === null ? null : (JSON.parse(a.allowed_senders) as string[]),
+    prepaid: a.balance_micros !== null,
   },
+  balance: a.balance_micros === null ? null : a.balance_micros / MICROS,
   createdAt: iso(a.created_at),
 });
 
@@ -145,6 +173,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       rate_burst: null,
       monthly_segment_quota: null,
       allowed_senders: null,
+      balance_micros: null,
     };
     await insertAccount(store, account);
     const key = generateApiKey();
@@ -212,10 +241,12 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       if (l.allowedSenders !== undefined) {
         changes.allowed_senders = l.allowedSenders === null ? null : JSON.stringify(l.allowedSenders);
       }
+      if (l.prepaid !== undefined) changes.balance_micros = l.prepaid ? (account.balance_micros ?? 0) : null;
     }
     await updateAccount(store, account.id, changes);
     gateway.auth.invalidate();
     gateway.limits.invalidate(account.id);
+    if (changes.balance_micros === null) gateway.limits.adjustBalance(account.id, null);
     await audit(
       store,
       principal,
@@ -298,7 +329,58 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       period,
       segments: await findUsage(store, account.id, period),
       monthlySegmentQuota: account.monthly_segment_quota,
+      balance: account.balance_micros === null ? null : account.balance_micros / MICROS,
     };
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/accounts/:id/balance', auth, async (request) => {
+    const principal = principalOf(request);
+    const { amount } = parse(balanceBody, request.body);
+    const account = await policy.manageableAccount(principal, request.params.id, 'account');
+    if (account.balance_micros === null) {
+      throw new ConflictError(
+        `Account ${account.id} is not prepaid; set limits.prepaid first`,
+        'not_prepaid',
+      );
+    }
+    const delta = Math.round(amount * MICROS);
+    const balance = await adjustBalance(store, account.id, delta);
+    gateway.limits.adjustBalance(account.id, delta);
+    await audit(
+      store,
+      principal,
+      'account.balance',
+      { type: 'account', id: account.id, tenantId: account.tenant_id },
+      { amount },
+    );
+    return { accountId: account.id, balance: balance === null ? null : balance / MICROS };
+  });
+
+  app.get('/v1/prices', auth, async (request) => {
+    if (principalOf(request).role === 'client')
+      throw new ForbiddenError('Clients cannot read the price list');
+    return {
+      data: (await gateway.prices.load()).map((p) => ({ prefix: p.prefix, price: p.price_micros / MICROS })),
+    };
+  });
+
+  app.put('/v1/prices', auth, async (request) => {
+    const principal = principalOf(request);
+    if (principal.role !== 'admin') throw new ForbiddenError('Only an admin sets prices');
+    const { prices } = parse(pricesBody, request.body);
+    await replacePrices(
+      store,
+      prices.map((p) => ({ prefix: p.prefix, price_micros: Math.round(p.price * MICROS) })),
+    );
+    gateway.prices.invalidate();
+    await audit(
+      store,
+      principal,
+      'prices.replace',
+      { type: 'prices', id: 'all', tenantId: null },
+      { count: prices.length },
+    );
+    return { data: prices };
   });
 
   const credentials = new DialectCredentials(store);

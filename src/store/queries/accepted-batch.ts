@@ -10,6 +10,8 @@ export interface AcceptedUnit {
   accountId: string;
   /** Segments to add to the account's usage for `period` (quotas). */
   usage: { period: string; segments: number };
+  /** Taken from the account's prepaid balance with the messages (0 for other accounts). */
+  debitMicros: number;
   rows: readonly Insertable<MessagesTable>[];
   history: readonly Insertable<MessageHistoryTable>[];
   idempotency:
@@ -33,6 +35,7 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
       for (const unit of units) {
         for (const row of unit.rows) statements.insertMessage.run(row);
         statements.addUsage.run(unit.accountId, unit.usage.period, unit.usage.segments);
+        if (unit.debitMicros > 0) statements.debitBalance.run(unit.debitMicros, unit.accountId);
         for (const h of unit.history) {
           statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
         }
@@ -68,6 +71,13 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
           })),
         )
         .execute();
+      if (unit.debitMicros > 0) {
+        await trx
+          .updateTable('accounts')
+          .set((eb) => ({ balance_micros: eb('balance_micros', '-', unit.debitMicros) }))
+          .where('id', '=', unit.accountId)
+          .execute();
+      }
       if (unit.idempotency) {
         await insertIdempotentResponse(trx, { accountId: unit.accountId, ...unit.idempotency });
       }

@@ -26,12 +26,13 @@ export async function findAccountLimits(
       rate_burst: number | null;
       monthly_segment_quota: number | null;
       allowed_senders: string | null;
+      balance_micros: number | null;
     }
   | undefined
 > {
   return store.db
     .selectFrom('accounts')
-    .select(['rate_per_second', 'rate_burst', 'monthly_segment_quota', 'allowed_senders'])
+    .select(['rate_per_second', 'rate_burst', 'monthly_segment_quota', 'allowed_senders', 'balance_micros'])
     .where('id', '=', accountId)
     .executeTakeFirst();
 }

@@ -8,7 +8,13 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AccountChanges = Partial<
   Pick<
     AccountRow,
-    'name' | 'disabled_at' | 'rate_per_second' | 'rate_burst' | 'monthly_segment_quota' | 'allowed_senders'
+    | 'name'
+    | 'disabled_at'
+    | 'rate_per_second'
+    | 'rate_burst'
+    | 'monthly_segment_quota'
+    | 'allowed_senders'
+    | 'balance_micros'
   >
 >;
 
@@ -72,6 +78,8 @@ export async function listAccounts(
 }
 
 export async function updateAccount(store: Store, id: string, changes: AccountChanges): Promise<void> {
+  // An empty change (a PATCH with nothing to change) must not become an UPDATE without SET.
+  if (Object.keys(changes).length === 0) return;
   await store.db.updateTable('accounts').set(changes).where('id', '=', id).execute();
 }
 
