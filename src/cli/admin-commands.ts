@@ -102,6 +102,145 @@ export function registerAdminCommands(program: Command): void {
     );
   }
 
+  withConnection(
+    accounts
+      .command('limits <id>')
+      .description('set an account\'s limits ("none" removes one)')
+      .option('--rate <perSecond>', 'messages per second')
+      .option('--burst <messages>', 'messages at once')
+      .option('--quota <segments>', 'segments per calendar month')
+      .option('--senders <ids>', 'comma-separated sender ids the account may use')
+      .option('--prepaid <yes|no>', 'pay from a prepaid balance'),
+  ).action(
+    (
+      id: string,
+      flags: Flags & { rate?: string; burst?: string; quota?: string; senders?: string; prepaid?: string },
+    ) => {
+      const num = (v: string | undefined) => (v === undefined ? undefined : v === 'none' ? null : Number(v));
+      const limits = {
+        ...(flags.rate !== undefined ? { ratePerSecond: num(flags.rate) } : {}),
+        ...(flags.burst !== undefined ? { burst: num(flags.burst) } : {}),
+        ...(flags.quota !== undefined ? { monthlySegmentQuota: num(flags.quota) } : {}),
+        ...(flags.senders !== undefined
+          ? { allowedSenders: flags.senders === 'none' ? null : flags.senders.split(',') }
+          : {}),
+        ...(flags.prepaid !== undefined ? { prepaid: flags.prepaid === 'yes' } : {}),
+      };
+      return run(
+        flags,
+        (c) =>
+          apiRequest<AccountView & { limits: unknown; balance: number | null }>(
+            c,
+            'PATCH',
+            `/v1/accounts/${encodeURIComponent(id)}`,
+            { limits },
+          ),
+        (a) =>
+          console.log(`${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}`),
+      );
+    },
+  );
+  withConnection(
+    accounts.command('usage <id>').description("this month's segments, quota and balance"),
+  ).action((id: string, flags: Flags) =>
+    run(
+      flags,
+      (c) =>
+        apiRequest<{
+          period: string;
+          segments: number;
+          monthlySegmentQuota: number | null;
+          balance: number | null;
+        }>(c, 'GET', `/v1/accounts/${encodeURIComponent(id)}/usage`),
+      (u) =>
+        console.log(
+          `${u.period}  ${u.segments} segments  quota ${u.monthlySegmentQuota ?? 'none'}  balance ${u.balance ?? '-'}`,
+        ),
+    ),
+  );
+  withConnection(
+    accounts
+      .command('top-up <id> <amount>')
+      .description('add to (or, negative, take from) a prepaid balance'),
+  ).action((id: string, amount: string, flags: Flags) =>
+    run(
+      flags,
+      (c) =>
+        apiRequest<{ balance: number }>(c, 'POST', `/v1/accounts/${encodeURIComponent(id)}/balance`, {
+          amount: Number(amount),
+        }),
+      (b) => console.log(`balance ${b.balance}`),
+    ),
+  );
+
+  const credentials = program.command('credentials').description("manage an account's dialect credentials");
+  withConnection(
+    credentials
+      .command('create <accountId>')
+      .description('create a credential; prints its secret once')
+      .requiredOption('--kind <kind>', 'account_password, application_key or smpp')
+      .requiredOption('--identifier <id>', 'account number, tenant id or SMPP system_id')
+      .option('--environment <name>', 'environment (application keys)')
+      .option('--secret <secret>', 'the secret (generated when omitted)'),
+  ).action(
+    (
+      accountId: string,
+      flags: Flags & { kind: string; identifier: string; environment?: string; secret?: string },
+    ) =>
+      run(
+        flags,
+        (c) =>
+          apiRequest<{ id: string; secret: string }>(
+            c,
+            'POST',
+            `/v1/accounts/${encodeURIComponent(accountId)}/credentials`,
+            {
+              kind: flags.kind,
+              identifier: flags.identifier,
+              ...(flags.environment ? { environment: flags.environment } : {}),
+              ...(flags.secret ? { secret: flags.secret } : {}),
+            },
+          ),
+        (cr) => console.log(`${cr.id}  secret (shown only now): ${cr.secret}`),
+      ),
+  );
+  withConnection(credentials.command('list <accountId>').description('credentials of an account')).action(
+    (accountId: string, flags: Flags) =>
+      run(
+        flags,
+        (c) =>
+          apiRequest<{
+            data: {
+              id: string;
+              kind: string;
+              identifier: string;
+              environment: string;
+              revokedAt: string | null;
+            }[];
+          }>(c, 'GET', `/v1/accounts/${encodeURIComponent(accountId)}/credentials`),
+        (r) =>
+          printEach(
+            r.data,
+            (cr) =>
+              `${cr.id}  ${cr.kind}  ${cr.identifier}  ${cr.environment || '-'}  ${cr.revokedAt ? 'revoked' : 'live'}`,
+          ),
+      ),
+  );
+  withConnection(
+    credentials.command('revoke <accountId> <credentialId>').description('revoke a credential at once'),
+  ).action((accountId: string, credentialId: string, flags: Flags) =>
+    run(
+      flags,
+      (c) =>
+        apiRequest<undefined>(
+          c,
+          'DELETE',
+          `/v1/accounts/${encodeURIComponent(accountId)}/credentials/${encodeURIComponent(credentialId)}`,
+        ),
+      () => console.log(`revoked ${credentialId}`),
+    ),
+  );
+
   const tenants = program.command('tenants').description('manage tenants (admin or partner key)');
   withConnection(tenants.command('list').description('tenants you manage')).action((flags: Flags) =>
     run(
