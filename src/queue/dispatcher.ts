@@ -44,6 +44,12 @@ export class Dispatcher {
   /** Every message currently held in memory, so store reads never bring it in twice. */
   private readonly held = new Map<string, Holding>();
   private readonly canceled = new Set<string>();
+  /**
+   * Ids let go while a store read was under way: that read's snapshot may still show them queued,
+   * so its results must not bring them back (that would send them twice).
+   */
+  private readonly releasedDuringReads = new Set<string>();
+  private storeReads = 0;
   private readonly scheduler: Scheduler;
   private inMemory = 0;
   private inFlight = 0;
@@ -202,6 +208,27 @@ export class Dispatcher {
     this.held.set(id, holding);
   }
 
+  private release(id: string): void {
+    this.held.delete(id);
+    if (this.storeReads > 0) this.releasedDuringReads.add(id);
+  }
+
+  /** Marks the start of a store read whose results will be filtered with `known`. */
+  private beginRead(): void {
+    this.storeReads++;
+  }
+
+  /** Marks the end of such a read, once its results have been taken in. */
+  private endRead(): void {
+    this.storeReads--;
+    if (this.storeReads === 0) this.releasedDuringReads.clear();
+  }
+
+  /** Whether a row a store read returned is already, or was lately, in memory. */
+  private known(id: string): boolean {
+    return this.held.has(id) || this.releasedDuringReads.has(id) || this.canceled.has(id);
+  }
+
   private enqueue(item: DispatchItem): void {
     let queue = this.queues.get(item.connector);
     if (!queue) {
@@ -235,7 +262,7 @@ export class Dispatcher {
         const item = queue.shift()!;
         this.inMemory--;
         if (this.canceled.delete(item.id)) {
-          this.held.delete(item.id);
+          this.release(item.id);
           continue;
         }
         if (item.expiresAt <= now) {
@@ -365,11 +392,11 @@ export class Dispatcher {
     this.hold(id, 'settling');
     write.then(
       () => {
-        if (this.held.get(id) === 'settling') this.held.delete(id);
+        if (this.held.get(id) === 'settling') this.release(id);
       },
       (error: unknown) => {
         this.options.logger.error({ err: error, messageId: id }, 'could not store a status change');
-        if (this.held.get(id) === 'settling') this.held.delete(id);
+        if (this.held.get(id) === 'settling') this.release(id);
       },
     );
   }
@@ -390,13 +417,21 @@ export class Dispatcher {
     try {
       if (this.refillCursor === undefined) this.skippedWhileScanning = false;
       const room = this.options.queue.maxInMemory - this.inMemory;
-      const rows = await loadReadyMessages(this.options.store, Date.now(), room, this.refillCursor);
+      this.beginRead();
+      let rows: Awaited<ReturnType<typeof loadReadyMessages>>;
+      try {
+        rows = await loadReadyMessages(this.options.store, Date.now(), room, this.refillCursor);
+      } catch (error) {
+        this.endRead();
+        throw error;
+      }
       for (const row of rows) {
-        if (this.held.has(row.id) || this.canceled.has(row.id)) continue;
+        if (this.known(row.id)) continue;
         const item = dispatchItemFromRow(row, this.options.defaultConnector);
         this.hold(item.id, 'ready');
         this.enqueue(item);
       }
+      this.endRead();
       const last = rows[rows.length - 1];
       if (rows.length < room) {
         // Reached the end. Messages accepted while scanning may sort before the cursor: scan again.
@@ -414,14 +449,19 @@ export class Dispatcher {
   }
 
   private async loadDue(until: number): Promise<ScheduledEntry[]> {
-    const rows = await loadDueSoon(this.options.store, until);
-    const entries: ScheduledEntry[] = [];
-    for (const row of rows) {
-      if (this.held.has(row.id)) continue;
-      this.hold(row.id, 'waiting');
-      entries.push({ id: row.id, due: row.due });
+    this.beginRead();
+    try {
+      const rows = await loadDueSoon(this.options.store, until);
+      const entries: ScheduledEntry[] = [];
+      for (const row of rows) {
+        if (this.known(row.id)) continue;
+        this.hold(row.id, 'waiting');
+        entries.push({ id: row.id, due: row.due });
+      }
+      return entries;
+    } finally {
+      this.endRead();
     }
-    return entries;
   }
 
   private async releaseDue(entries: ScheduledEntry[]): Promise<void> {
@@ -430,7 +470,7 @@ export class Dispatcher {
     const ready: DispatchItem[] = [];
     for (const entry of entries) {
       if (this.canceled.delete(entry.id)) {
-        this.held.delete(entry.id);
+        this.release(entry.id);
         continue;
       }
       if (entry.item) ready.push(entry.item);
@@ -442,17 +482,17 @@ export class Dispatcher {
           if (row.status === 'queued' || row.status === 'scheduled') {
             ready.push(dispatchItemFromRow(row, this.options.defaultConnector));
           } else {
-            this.held.delete(row.id);
+            this.release(row.id);
           }
         }
       } catch (error) {
         this.options.logger.error({ err: error }, 'could not read due messages; they will be retried');
-        for (const id of missing) this.held.delete(id);
+        for (const id of missing) this.release(id);
       }
     }
     for (const item of ready) {
       if (this.canceled.delete(item.id)) {
-        this.held.delete(item.id);
+        this.release(item.id);
         continue;
       }
       if (item.scheduled) {

@@ -104,6 +104,14 @@ await describeEachDatabase(
       }
       assert.ok(peak <= 100, `peak in memory ${peak}`);
       assert.ok(sawBacklog, 'the dispatcher should have had to read messages back from the store');
+      const submittedTwice = await store.db
+        .selectFrom('message_history')
+        .select(['message_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', '=', 'sending')
+        .groupBy('message_id')
+        .having((eb) => eb.fn.countAll(), '>', 1)
+        .execute();
+      assert.deepEqual(submittedTwice, [], 'no message is submitted twice');
       assert.equal(gateway.dispatcher.stats().unsent, 0);
     });
 
