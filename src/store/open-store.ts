@@ -111,10 +111,18 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     provider: migrationProvider(store.dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error)
-    throw new Error(`database migration failed: ${(error as Error).message ?? error}`, { cause: error });
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  // The migrator reads the catalogue of every schema in the database; a schema someone else drops
+  // during that read (other applications, parallel test runs) fails it with "does not exist". Retry.
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    const message = String((error as Error).message ?? error);
+    if (attempt < 5 && store.dialect === 'postgres' && /does not exist/.test(message)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
+    throw new Error(`database migration failed: ${message}`, { cause: error });
+  }
 }
 
 /** A database URL with its password replaced, safe for logs. */

@@ -42,23 +42,6 @@ export interface TestStore extends Store {
 
 let schemaCounter = 0;
 
-/**
- * Kysely's migrator introspects every schema of the database, and parallel test processes drop
- * their schemas at any moment, which can fail that catalogue read with "schema … does not exist".
- * Only tests see such churn, so only tests retry.
- */
-async function migrateWhileOthersDropSchemas(store: Store): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrateToLatest(store);
-      return;
-    } catch (error) {
-      if (attempt >= 5 || !/does not exist/.test(String((error as Error).message))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-}
-
 /** SQLite and PostgreSQL, for tests that must pass on both. */
 export const TEST_DATABASES: readonly TestDatabase[] = [
   {
@@ -85,7 +68,7 @@ export const TEST_DATABASES: readonly TestDatabase[] = [
       if (reason) throw new Error(`PostgreSQL is not reachable at ${TEST_POSTGRES_URL}: ${reason}`);
       const schema = `t_${process.pid}_${Date.now().toString(36)}_${schemaCounter++}`;
       const store = await openStore({ databaseUrl: TEST_POSTGRES_URL, postgresSchema: schema, poolSize: 5 });
-      await migrateWhileOthersDropSchemas(store);
+      await migrateToLatest(store);
       return {
         ...store,
         reopen: () => openStore({ databaseUrl: TEST_POSTGRES_URL, postgresSchema: schema, poolSize: 5 }),
