@@ -2,7 +2,7 @@ import { ForbiddenError, NotFoundError } from '../core/errors.js';
 import type { Store } from '../store/open-store.js';
 import { type AccountRow, findAccount } from '../store/queries/accounts.js';
 import { findTenant, listTenants, type TenantRow } from '../store/queries/tenants.js';
-import type { Principal } from './roles.js';
+import type { Principal, Role } from './roles.js';
 
 /**
  * The permission matrix (docs/permissions.md), enforced here and nowhere else:
@@ -15,6 +15,32 @@ import type { Principal } from './roles.js';
  * What a caller may not see is reported as not found (404), so ids of other tenants reveal
  * nothing; what it may see but not change is forbidden (403).
  */
+/** Role-level capabilities: what a role may do at all, before any object-level check. */
+export const CAPABILITIES = {
+  'tenants:create': ['admin', 'partner'],
+  'tenants:list': ['admin', 'partner'],
+  'tenants:assign-partner': ['admin'],
+  'accounts:create': ['admin', 'partner'],
+  'limits:change-own': ['admin'],
+  'prices:read': ['admin', 'partner'],
+  'prices:write': ['admin'],
+  'audit:read': ['admin', 'partner'],
+  'connectors:read': ['admin'],
+  'queue:read': ['admin'],
+  'messages:count-all-accounts': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Capability = keyof typeof CAPABILITIES;
+
+/** Whether the principal's role has the capability. */
+export function can(principal: Principal, capability: Capability): boolean {
+  return (CAPABILITIES[capability] as readonly Role[]).includes(principal.role);
+}
+
+/** Throws 403 with `message` unless the principal's role has the capability. */
+export function requireCapability(principal: Principal, capability: Capability, message: string): void {
+  if (!can(principal, capability)) throw new ForbiddenError(message);
+}
+
 export class AccessPolicy {
   constructor(private readonly store: Store) {}
 
@@ -27,7 +53,7 @@ export class AccessPolicy {
 
   /** Throws unless the principal may create tenants. */
   requireTenantCreation(principal: Principal): void {
-    if (principal.role === 'client') throw new ForbiddenError('Only admins and partners create tenants');
+    requireCapability(principal, 'tenants:create', 'Only admins and partners create tenants');
   }
 
   /** The tenant, if the principal may see it; else 404. */
@@ -67,7 +93,7 @@ export class AccessPolicy {
 
   /** Checks a new account's role and tenant against what the principal may create. */
   async checkNewAccount(principal: Principal, role: string, tenantId: string | null): Promise<void> {
-    if (principal.role === 'client') throw new ForbiddenError('Clients cannot create accounts');
+    requireCapability(principal, 'accounts:create', 'Clients cannot create accounts');
     if (principal.role === 'partner') {
       if (role !== 'client') throw new ForbiddenError('Partners create client accounts only');
       if (tenantId === null) throw new ForbiddenError('Partners create accounts inside one of their tenants');

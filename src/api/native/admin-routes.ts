@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AccessPolicy } from '../../accounts/access-policy.js';
+import { AccessPolicy, can, requireCapability } from '../../accounts/access-policy.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
 import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-credentials.js';
@@ -120,7 +120,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     const body = parse(tenantBody, request.body);
     let partner: string | null = principal.role === 'partner' ? principal.accountId : null;
     if (body.partnerAccountId !== undefined) {
-      if (principal.role !== 'admin') throw new ForbiddenError('Only an admin assigns a tenant to a partner');
+      requireCapability(principal, 'tenants:assign-partner', 'Only an admin assigns a tenant to a partner');
       const target = await policy.visibleAccount(principal, body.partnerAccountId);
       if (target.role !== 'partner') {
         throw new ValidationError('partnerAccountId must name a partner account', 'partnerAccountId');
@@ -146,7 +146,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.get('/v1/tenants', auth, async (request) => {
     const principal = principalOf(request);
-    if (principal.role === 'client') throw new ForbiddenError('Clients cannot list tenants');
+    requireCapability(principal, 'tenants:list', 'Clients cannot list tenants');
     const managed = await policy.managedTenants(principal);
     const tenants = managed === 'all' ? await listTenants(store) : managed;
     return { data: tenants.map(tenantView) };
@@ -231,7 +231,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     if (body.disabled !== undefined)
       changes.disabled_at = body.disabled ? (account.disabled_at ?? Date.now()) : null;
     if (body.limits) {
-      if (account.id === principal.accountId && principal.role !== 'admin') {
+      if (account.id === principal.accountId && !can(principal, 'limits:change-own')) {
         throw new ForbiddenError('An account cannot change its own limits');
       }
       const l = body.limits;
@@ -357,8 +357,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
   });
 
   app.get('/v1/prices', auth, async (request) => {
-    if (principalOf(request).role === 'client')
-      throw new ForbiddenError('Clients cannot read the price list');
+    requireCapability(principalOf(request), 'prices:read', 'Clients cannot read the price list');
     return {
       data: (await gateway.prices.load()).map((p) => ({ prefix: p.prefix, price: p.price_micros / MICROS })),
     };
@@ -366,7 +365,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.put('/v1/prices', auth, async (request) => {
     const principal = principalOf(request);
-    if (principal.role !== 'admin') throw new ForbiddenError('Only an admin sets prices');
+    requireCapability(principal, 'prices:write', 'Only an admin sets prices');
     const { prices } = parse(pricesBody, request.body);
     await replacePrices(
       store,
@@ -455,7 +454,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.get('/v1/audit', auth, async (request) => {
     const principal = principalOf(request);
-    if (principal.role === 'client') throw new ForbiddenError('Clients cannot read the audit log');
+    requireCapability(principal, 'audit:read', 'Clients cannot read the audit log');
     const { limit } = parse(auditQuery, request.query);
     const managed = await policy.managedTenants(principal);
     const entries =

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { can } from '../../accounts/access-policy.js';
 import type { PreparedSend } from '../../core/accept-service.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { isFinalStatus, MESSAGE_STATUSES } from '../../core/statuses.js';
@@ -141,9 +142,9 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
     const principal = principalOf(request);
     const messages = await countByStatus(
       gateway.store,
-      principal.role === 'admin' ? undefined : principal.accountId,
+      can(principal, 'messages:count-all-accounts') ? undefined : principal.accountId,
     );
-    return principal.role === 'admin' ? { messages, queue: gateway.dispatcher.stats() } : { messages };
+    return can(principal, 'queue:read') ? { messages, queue: gateway.dispatcher.stats() } : { messages };
   });
 }
 
