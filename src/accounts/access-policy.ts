@@ -1,6 +1,6 @@
 import { ForbiddenError, NotFoundError } from '../core/errors.js';
 import type { Store } from '../store/open-store.js';
-import { type AccountRow, findAccount } from '../store/queries/accounts.js';
+import { type AccountRow, findAccount, listAccounts } from '../store/queries/accounts.js';
 import { findTenant, listTenants, type TenantRow } from '../store/queries/tenants.js';
 import type { Principal, Role } from './roles.js';
 
@@ -67,6 +67,17 @@ export class AccessPolicy {
     return tenant;
   }
 
+  /** Every account the principal may see, by the same rule as `visibleAccount`. */
+  async visibleAccounts(principal: Principal): Promise<AccountRow[]> {
+    const managed = await this.managedTenants(principal);
+    if (managed === 'all') return listAccounts(this.store);
+    const candidates = await listAccounts(this.store, {
+      tenantIds: managed.map((t) => t.id),
+      alsoIds: [principal.accountId],
+    });
+    return candidates.filter((account) => this.seesInManagedTenant(principal, account, managed));
+  }
+
   /** The account, if the principal may see it (itself, or one in a tenant it manages); else 404. */
   async visibleAccount(principal: Principal, accountId: string): Promise<AccountRow> {
     const account = await findAccount(this.store, accountId);
@@ -102,10 +113,21 @@ export class AccessPolicy {
   }
 
   private async sees(principal: Principal, account: AccountRow): Promise<boolean> {
-    if (principal.role === 'admin' || account.id === principal.accountId) return true;
-    // A partner sees the client accounts of its tenants, never an admin or partner placed in them.
+    const managed = await this.managedTenants(principal);
+    return managed === 'all' || this.seesInManagedTenant(principal, account, managed);
+  }
+
+  /**
+   * Itself, or — for a partner — a client account of one of its tenants; never an admin or partner
+   * placed in them.
+   */
+  private seesInManagedTenant(
+    principal: Principal,
+    account: AccountRow,
+    managed: readonly TenantRow[],
+  ): boolean {
+    if (account.id === principal.accountId) return true;
     if (principal.role !== 'partner' || account.tenant_id === null || account.role !== 'client') return false;
-    const tenant = await findTenant(this.store, account.tenant_id);
-    return tenant?.partner_account_id === principal.accountId;
+    return managed.some((tenant) => tenant.id === account.tenant_id);
   }
 }

@@ -15,7 +15,6 @@ import {
   type AccountRow,
   insertAccount,
   insertApiKey,
-  listAccounts,
   listApiKeys,
   revokeApiKey,
   updateAccount,
@@ -201,19 +200,9 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       .send({ ...accountView(account), apiKey: { id: keyId, prefix: key.prefix, key: key.key } });
   });
 
-  app.get('/v1/accounts', auth, async (request) => {
-    const principal = principalOf(request);
-    const managed = await policy.managedTenants(principal);
-    const accounts =
-      managed === 'all'
-        ? await listAccounts(store)
-        : await listAccounts(store, { tenantIds: managed.map((t) => t.id), alsoIds: [principal.accountId] });
-    // A partner sees client accounts of its tenants (and itself), not other partners or admins.
-    const visible = accounts.filter(
-      (a) => managed === 'all' || a.id === principal.accountId || a.role === 'client',
-    );
-    return { data: visible.map(accountView) };
-  });
+  app.get('/v1/accounts', auth, async (request) => ({
+    data: (await policy.visibleAccounts(principalOf(request))).map(accountView),
+  }));
 
   app.get<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) =>
     accountView(await policy.visibleAccount(principalOf(request), request.params.id)),

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { MessageHistoryTable, MessagesTable } from '../schema.js';
 import { sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
-import { insertIdempotentResponse } from './idempotency.js';
+import { type IdempotencyEntry, insertIdempotentResponse } from './idempotency.js';
 import { insertMessages } from './messages-insert.js';
 
 /** The messages of one accepted request, with its idempotency record when it had a key. */
@@ -14,17 +14,7 @@ export interface AcceptedUnit {
   debitMicros: number;
   rows: readonly Insertable<MessagesTable>[];
   history: readonly Insertable<MessageHistoryTable>[];
-  idempotency:
-    | {
-        key: string;
-        requestHash: string;
-        statusCode: number;
-        response: string;
-        createdAt: number;
-        /** Entries with this key older than this have expired and are replaced. */
-        expiredBefore: number;
-      }
-    | undefined;
+  idempotency: IdempotencyEntry | undefined;
 }
 
 /** Stores the messages of many accepted requests in one transaction (the group commit). */

@@ -33,6 +33,17 @@ export async function findIdempotentResponse(
     : undefined;
 }
 
+/** A response stored under an idempotency key, with the transaction that created its messages. */
+export interface IdempotencyEntry {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: string;
+  createdAt: number;
+  /** Entries with this key older than this have expired and are replaced. */
+  expiredBefore: number;
+}
+
 /**
  * Records a response under its key in the same transaction as the messages it created. An expired
  * entry with the same key is replaced; a live one is left alone (the caller checked for one first,
@@ -40,15 +51,7 @@ export async function findIdempotentResponse(
  */
 export async function insertIdempotentResponse(
   trx: Kysely<Database>,
-  row: {
-    accountId: string;
-    key: string;
-    requestHash: string;
-    statusCode: number;
-    response: string;
-    createdAt: number;
-    expiredBefore: number;
-  },
+  row: IdempotencyEntry & { accountId: string },
 ): Promise<void> {
   await trx
     .deleteFrom('idempotency_keys')
