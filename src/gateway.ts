@@ -3,6 +3,7 @@ import { AccountLimits } from './accounts/account-limits.js';
 import { AuthFailureLimiter } from './accounts/auth-failure-limiter.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
+import { OptOutRegistry } from './accounts/opt-out-registry.js';
 import { PriceList } from './accounts/price-list.js';
 import { buildHttpServer } from './api/http-server.js';
 import { effectiveConnectors } from './config/default-connectors.js';
@@ -11,12 +12,15 @@ import type { Connector, ConnectorSink } from './connectors/connector.js';
 import { createConnector } from './connectors/create-connector.js';
 import { AcceptService } from './core/accept-service.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { InboundService } from './inbound/inbound-service.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
 import { Router } from './routing/router.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
 import { purgeIdempotencyKeys } from './store/queries/idempotency.js';
+import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
+import { WebhookClient } from './webhooks/webhook-request.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
@@ -55,6 +59,10 @@ export class Gateway {
     readonly auth: Authenticator,
     readonly limits: AccountLimits,
     readonly prices: PriceList,
+    readonly webhooks: WebhookDeliverer,
+    readonly webhookClient: WebhookClient,
+    readonly inbound: InboundService,
+    readonly optOuts: OptOutRegistry,
     generatedAdminKey: string | undefined,
   ) {
     this.generatedAdminKey = generatedAdminKey;
@@ -78,15 +86,21 @@ export class Gateway {
         logger.info({ migrations: applied, store: store.location }, 'database migrated');
 
       const writer = new StatusWriter(store);
+      const webhookClient = new WebhookClient(
+        { allowPrivateAddresses: config.webhooks.allowPrivateAddresses },
+        { maxSocketsPerOrigin: config.webhooks.concurrencyPerDestination },
+      );
+      const webhooks = new WebhookDeliverer(store, webhookClient, config.webhooks, logger);
+      writer.onEvents = (events) => webhooks.enqueue(events);
+      const optOuts = new OptOutRegistry();
+      await optOuts.load(store);
+      const inbound = new InboundService(store, webhooks, optOuts, config, logger);
       const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: options.earlyReceiptWaitMs });
       let dispatcher: Dispatcher | undefined;
       const sink: ConnectorSink = {
         receipt: (receipt) => tracker.handle(receipt),
         inbound: async (message) => {
-          logger.info(
-            { connector: message.connector },
-            'inbound message received (inbound handling is not built yet)',
-          );
+          await inbound.receive(message);
         },
         capacityAvailable: () => dispatcher?.capacityAvailable(),
       };
@@ -109,7 +123,7 @@ export class Gateway {
       });
       const limits = new AccountLimits(store);
       const prices = new PriceList(store);
-      const accept = new AcceptService(store, dispatcher, router, config, logger, limits, prices);
+      const accept = new AcceptService(store, dispatcher, router, config, logger, limits, prices, optOuts);
       // Only once the configuration has proved itself: a start that fails on a config mistake must
       // not create the admin account whose generated key nobody saw.
       const bootstrap = await bootstrapAdmin(store, options.adminKey);
@@ -126,6 +140,10 @@ export class Gateway {
         auth,
         limits,
         prices,
+        webhooks,
+        webhookClient,
+        inbound,
+        optOuts,
         bootstrap?.generatedKey,
       );
     } catch (error) {
@@ -136,6 +154,7 @@ export class Gateway {
 
   /** Starts connectors, recovers unfinished messages, and (unless `listen` is false) opens the HTTP port. */
   async start(listen = true): Promise<void> {
+    await this.webhooks.start();
     for (const connector of this.connectors.values()) await connector.start();
     await this.dispatcher.start();
     this.housekeeping = setInterval(() => void this.purgeExpiredKeys(), HOUSEKEEPING_INTERVAL_MS);
@@ -171,6 +190,8 @@ export class Gateway {
     await this.tracker.stop();
     for (const connector of this.connectors.values()) await connector.stop();
     await this.writer.idle();
+    await this.webhooks.stop();
+    this.webhookClient.close();
     if (closeStore) await this.store.close();
   }
 }

@@ -28,6 +28,8 @@ export const CAPABILITIES = {
   'connectors:read': ['admin'],
   'queue:read': ['admin'],
   'messages:count-all-accounts': ['admin'],
+  'webhooks:read-all': ['admin'],
+  'connectors:simulate-inbound': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -86,18 +88,19 @@ export class AccessPolicy {
   }
 
   /**
-   * The account, if the principal may change it (disable it, manage its keys): admins any account,
-   * partners client accounts of their tenants and themselves (keys only), clients themselves (keys only).
+   * The account, if the principal may change it: admins any account; partners client accounts of
+   * their tenants, and themselves for keys and settings (webhooks, opt-outs); clients themselves for
+   * keys and settings.
    */
   async manageableAccount(
     principal: Principal,
     accountId: string,
-    what: 'keys' | 'account',
+    what: 'keys' | 'settings' | 'account',
   ): Promise<AccountRow> {
     const account = await this.visibleAccount(principal, accountId);
     if (principal.role === 'admin') return account;
     const self = account.id === principal.accountId;
-    if (self && what === 'keys') return account;
+    if (self && what !== 'account') return account;
     if (principal.role === 'partner' && !self && account.role === 'client') return account;
     throw new ForbiddenError(`Not allowed to change account ${accountId}`);
   }

@@ -5,7 +5,9 @@ import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput } from './input-safety.js';
 import { registerAdminRoutes } from './native/admin-routes.js';
 import { registerConnectorRoutes } from './native/connector-routes.js';
+import { registerInboundRoutes } from './native/inbound-routes.js';
 import { registerMessageRoutes } from './native/message-routes.js';
+import { registerWebhookRoutes } from './native/webhook-routes.js';
 
 /** Builds the HTTP server: health, the native /v1 API (and, later, the dialects). */
 export function buildHttpServer(gateway: Gateway): FastifyInstance {
@@ -36,5 +38,7 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   registerMessageRoutes(app, gateway);
   registerConnectorRoutes(app, gateway);
   registerAdminRoutes(app, gateway);
+  registerWebhookRoutes(app, gateway);
+  registerInboundRoutes(app, gateway);
   return app;
 }

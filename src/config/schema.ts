@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsSchema } from '../accounts/opt-out-keywords.js';
 import { smppConnectorSchema } from '../connectors/smpp/smpp-connector-config.js';
 
 /** A destination-matching rule of the built-in simulator and what happens to matching messages. */
@@ -109,6 +110,47 @@ export const configSchema = z
       .default(24 * 3600),
     /** Failed authentications one address may make per minute before it gets 429; 0 = no limit. */
     maxFailedAuthPerMinute: z.number().int().min(0).default(10),
+    webhooks: z
+      .object({
+        /** Whole-exchange timeout of one delivery attempt. */
+        timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+        /** First retry delay; doubles per attempt (with jitter) up to `retryMaxMs`. */
+        retryBaseMs: z.number().int().min(1).default(5_000),
+        retryMaxMs: z.number().int().min(1).default(3_600_000),
+        /** How long an event is retried before it is dead-lettered. */
+        retryForSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(24 * 3600),
+        /** Deliveries in flight to one origin (scheme, host, port) at once. */
+        concurrencyPerDestination: z.number().int().min(1).max(1000).default(8),
+        /** Allow loopback, private (RFC 1918, fc00::/7) and CGNAT addresses; metadata and link-local never. */
+        allowPrivateAddresses: z.boolean().default(false),
+        /** Undelivered events kept in memory; the rest wait on disk. */
+        maxInMemory: z.number().int().min(10).default(100_000),
+      })
+      .strict()
+      .prefault({}),
+    inbound: z
+      .object({
+        /** How far back an inbound message looks for the outbound message it answers. */
+        correlationWindowSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(7 * 24 * 3600),
+      })
+      .strict()
+      .prefault({}),
+    optOut: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Keywords per language; an account may replace them with its own. */
+        keywords: z.record(z.string().min(2).max(16), optOutKeywordsSchema).default(DEFAULT_OPT_OUT_KEYWORDS),
+      })
+      .strict()
+      .prefault({}),
     connectors: z.array(connectorSchema).default([]),
     routes: z.array(routeSchema).default([]),
   })

@@ -108,4 +108,9 @@ export interface Connector {
    * must re-arm something to get them (the simulator re-schedules its receipts).
    */
   resumeAwaitingReceipts?(messages: readonly AwaitingReceipt[]): void;
+  /**
+   * Makes the connector receive an inbound message as if the upstream had sent it (the simulator
+   * only: demos and tests of replies and opt-outs). Resolves once the gateway has stored it.
+   */
+  simulateInbound?(message: { from: string; to: string; text: string }): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { AccountLimits } from '../accounts/account-limits.js';
+import type { OptOutRegistry } from '../accounts/opt-out-registry.js';
 import type { PriceList } from '../accounts/price-list.js';
 import type { Config } from '../config/schema.js';
 import type { DispatchItem } from '../queue/dispatch-item.js';
@@ -10,6 +11,7 @@ import type { Store } from '../store/open-store.js';
 import { type AcceptedUnit, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
 import { usagePeriod } from '../store/queries/account-usage.js';
 import type { MessageHistoryTable, MessagesTable } from '../store/schema.js';
+import { urlRefusal } from '../webhooks/address-guard.js';
 import { BackpressureError, GatewayError, ValidationError } from './errors.js';
 import { newMessageId } from './ids.js';
 import type { Logger } from './logger.js';
@@ -80,6 +82,7 @@ export class AcceptService {
     private readonly logger: Logger,
     private readonly limits: AccountLimits,
     private readonly prices: PriceList,
+    private readonly optOuts: OptOutRegistry,
   ) {
     // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
     const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
@@ -113,9 +116,18 @@ export class AcceptService {
       );
     }
     const single = input.to.length === 1;
-    const recipients = input.to.map((raw, i) =>
-      toE164(String(raw), single ? names.to : `${names.to}[${i}]`, config.defaultRegion),
-    );
+    const recipients = input.to.map((raw, i) => {
+      const field = single ? names.to : `${names.to}[${i}]`;
+      const to = toE164(String(raw), field, config.defaultRegion);
+      if (this.optOuts.isOptedOut(accountId, to)) {
+        throw new ValidationError(
+          `${to} has opted out of messages from this account; nothing was sent (a reply of START, or removing the opt-out, lifts it)`,
+          field,
+          'recipient_opted_out',
+        );
+      }
+      return to;
+    });
     const sender: Sender | null =
       input.from !== undefined ? parseSender(input.from, names.from, config.defaultRegion) : null;
 
@@ -136,7 +148,9 @@ export class AcceptService {
       );
     }
     const callbackUrl =
-      input.callbackUrl !== undefined ? checkCallbackUrl(input.callbackUrl, names.callbackUrl) : null;
+      input.callbackUrl !== undefined
+        ? checkCallbackUrl(input.callbackUrl, names.callbackUrl, config.webhooks.allowPrivateAddresses)
+        : null;
     const clientRef = input.clientRef ?? null;
     if (clientRef !== null && clientRef.length > MAX_CLIENT_REF_LENGTH) {
       throw new ValidationError(
@@ -190,6 +204,8 @@ export class AcceptService {
         updated_at: now,
         sent_at: null,
         final_at: null,
+        callback_format: input.callbackFormat ?? null,
+        reply_required: input.replyRequired ? 1 : null,
       });
       items.push({
         id,
@@ -318,7 +334,7 @@ export class AcceptService {
   }
 }
 
-function checkCallbackUrl(value: string, field: string): string {
+function checkCallbackUrl(value: string, field: string, allowPrivateAddresses: boolean): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -328,5 +344,9 @@ function checkCallbackUrl(value: string, field: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ValidationError(`${field} must be an http or https URL`, field);
   }
+  // Literal addresses are checked now; names are checked when they are resolved, at delivery.
+  const refusal = urlRefusal(url.toString(), { allowPrivateAddresses });
+  if (refusal !== null)
+    throw new ValidationError(`${field} is not allowed: ${refusal}`, field, 'callback_not_allowed');
   return url.toString();
 }

@@ -13,6 +13,10 @@ export interface SendInput {
   readonly callbackUrl?: string | undefined;
   readonly clientRef?: string | undefined;
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;
+  /** The payload format of status callbacks (set by the API dialect; native when absent). */
+  readonly callbackFormat?: string | undefined;
+  /** The sender expects an answer: the message shows `awaitingReply` until one arrives. */
+  readonly replyRequired?: boolean | undefined;
 }
 
 /** Field names as the caller's dialect spells them, so errors name what the caller sent. */

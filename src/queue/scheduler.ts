@@ -1,3 +1,4 @@
+import { MinHeap } from '../core/min-heap.js';
 import type { DispatchItem } from './dispatch-item.js';
 
 export interface ScheduledEntry {
@@ -7,52 +8,6 @@ export interface ScheduledEntry {
   item?: DispatchItem | undefined;
 }
 
-/** A binary min-heap on `due`. */
-class DueHeap {
-  private readonly heap: ScheduledEntry[] = [];
-
-  get size(): number {
-    return this.heap.length;
-  }
-
-  peek(): ScheduledEntry | undefined {
-    return this.heap[0];
-  }
-
-  push(entry: ScheduledEntry): void {
-    const heap = this.heap;
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]!.due <= entry.due) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = entry;
-  }
-
-  pop(): ScheduledEntry | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heap.length) break;
-        const right = left + 1;
-        const child = right < heap.length && heap[right]!.due < heap[left]!.due ? right : left;
-        if (heap[child]!.due >= last.due) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    return top;
-  }
-}
-
 /**
  * Releases scheduled and retry-waiting messages when they fall due. Only what is due within the
  * horizon is held in memory (and only ids for messages not already in memory); the store holds
@@ -60,7 +15,7 @@ class DueHeap {
  * nothing today.
  */
 export class Scheduler {
-  private readonly heap = new DueHeap();
+  private readonly heap = new MinHeap<ScheduledEntry>((entry) => entry.due);
   private horizonEnd = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Number.POSITIVE_INFINITY;

@@ -1,6 +1,8 @@
 import type { Insertable } from 'kysely';
+import { newId } from '../core/ids.js';
 import type { MessageStatus } from '../core/statuses.js';
 import type { Store } from '../store/open-store.js';
+import { isEventStatus, type PendingEvent, type StatusEventCandidate } from '../store/queries/events.js';
 import { applyStatusBatch, type MessagePatch, type PartStatusUpdate } from '../store/queries/status-batch.js';
 import type { MessageHistoryTable, MessagePartsTable } from '../store/schema.js';
 import { GroupCommitter } from './group-commit.js';
@@ -33,6 +35,9 @@ export interface StatusChange {
 export class StatusWriter {
   private readonly committer: GroupCommitter<StatusChange>;
 
+  /** Receives the events each flush wrote (the webhook deliverer), once they are committed. */
+  onEvents: (events: PendingEvent[]) => void = () => {};
+
   constructor(
     private readonly store: Store,
     maxBatch = 5000,
@@ -55,6 +60,7 @@ export class StatusWriter {
     const history: Insertable<MessageHistoryTable>[] = [];
     const newParts: Insertable<MessagePartsTable>[] = [];
     const partUpdates: PartStatusUpdate[] = [];
+    const events: StatusEventCandidate[] = [];
     for (const change of changes) {
       if (change.newParts) {
         for (const part of change.newParts) {
@@ -86,6 +92,16 @@ export class StatusWriter {
         code: change.code ?? null,
         detail: change.detail ?? null,
       });
+      if (isEventStatus(change.status)) {
+        events.push({
+          eventId: newId('evt'),
+          messageId: change.id,
+          status: change.status,
+          code: change.code ?? null,
+          detail: change.detail ?? null,
+          at: change.at,
+        });
+      }
       const previous = patches.get(change.id);
       patches.set(change.id, {
         id: change.id,
@@ -114,6 +130,13 @@ export class StatusWriter {
         }
       }
     }
-    await applyStatusBatch(this.store, { patches: [...patches.values()], history, newParts, partUpdates });
+    const written = await applyStatusBatch(this.store, {
+      patches: [...patches.values()],
+      history,
+      newParts,
+      partUpdates,
+      events,
+    });
+    if (written.length > 0) this.onEvents(written);
   }
 }

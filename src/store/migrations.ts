@@ -1,4 +1,5 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { newWebhookSecret } from '../webhooks/webhook-secret.js';
 import type { DialectName } from './open-store.js';
 
 /**
@@ -221,6 +222,97 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .createTable('prices')
           .addColumn('prefix', 'text', (c) => c.primaryKey())
           .addColumn('price_micros', bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0006_events_inbound_opt_outs': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('accounts').addColumn('status_webhook_url', 'text').execute();
+        await db.schema.alterTable('accounts').addColumn('inbound_webhook_url', 'text').execute();
+        await db.schema.alterTable('accounts').addColumn('webhook_secret', 'text').execute();
+        await db.schema.alterTable('accounts').addColumn('opt_out_keywords', 'text').execute();
+        // Accounts made before webhooks existed get their signing secret now, one each.
+        const accounts = await (db as Kysely<{ accounts: { id: string; webhook_secret: string | null } }>)
+          .selectFrom('accounts')
+          .select('id')
+          .execute();
+        for (const account of accounts) {
+          await (db as Kysely<{ accounts: { id: string; webhook_secret: string | null } }>)
+            .updateTable('accounts')
+            .set({ webhook_secret: newWebhookSecret() })
+            .where('id', '=', account.id)
+            .execute();
+        }
+        await db.schema.alterTable('messages').addColumn('callback_format', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('reply_required', 'integer').execute();
+        await db.schema.alterTable('messages').addColumn('replied_at', bigint).execute();
+        // Reply correlation: the latest message to a number.
+        await db.schema
+          .createIndex('messages_to_created')
+          .on('messages')
+          .columns(['to_number', 'created_at'])
+          .execute();
+
+        await db.schema
+          .createTable('events')
+          .addColumn('seq', serial, (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text')
+          .addColumn('inbound_id', 'text')
+          .addColumn('order_key', 'text', (c) => c.notNull())
+          .addColumn('status', 'text')
+          .addColumn('code', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('at', bigint, (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('format', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', bigint, (c) => c.notNull())
+          .addColumn('pending_since', bigint, (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('delivered_at', bigint)
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_state').on('events').columns(['state', 'seq']).execute();
+        await db.schema.createIndex('events_message').on('events').column('message_id').execute();
+        await db.schema
+          .createIndex('events_account_created')
+          .on('events')
+          .columns(['account_id', 'created_at'])
+          .execute();
+
+        await db.schema
+          .createTable('inbound_messages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text')
+          .addColumn('connector', 'text', (c) => c.notNull())
+          .addColumn('from_number', 'text', (c) => c.notNull())
+          .addColumn('to_number', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text')
+          .addColumn('keyword', 'text')
+          .addColumn('received_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('inbound_account_received')
+          .on('inbound_messages')
+          .columns(['account_id', 'received_at'])
+          .execute();
+        await db.schema.createIndex('inbound_message').on('inbound_messages').column('message_id').execute();
+
+        await db.schema
+          .createTable('opt_outs')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('number', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('inbound_id', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('opt_outs_pk', ['account_id', 'number'])
           .execute();
       },
     },

@@ -17,6 +17,69 @@ export interface Database {
   account_usage: AccountUsageTable;
   credentials: CredentialsTable;
   prices: PricesTable;
+  events: EventsTable;
+  inbound_messages: InboundMessagesTable;
+  opt_outs: OptOutsTable;
+}
+
+/**
+ * The events outbox: one row per thing an application is told about (a status change, an inbound
+ * message), written in the same transaction as the change, then delivered to `url`.
+ */
+export interface EventsTable {
+  seq: Generated<number>;
+  /** Stable public id (`evt_…`): the same on every delivery attempt, so receivers can de-duplicate. */
+  id: string;
+  account_id: string;
+  /** `message.status` | `message.inbound`. */
+  type: string;
+  message_id: string | null;
+  inbound_id: string | null;
+  /** Events with the same key are delivered in `seq` order (the message id, or the inbound id). */
+  order_key: string;
+  status: string | null;
+  code: string | null;
+  detail: string | null;
+  /** When the change happened. */
+  at: number;
+  url: string;
+  /** Payload format: `native`, or a dialect's (e.g. `accolades`). */
+  format: string;
+  /** `pending` | `delivered` | `dead` | `skipped`. */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** When the event last became pending (created or replayed): retries end `retryForSeconds` later. */
+  pending_since: number;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+/** A mobile-originated message, with the outbound message it answers when one was found. */
+export interface InboundMessagesTable {
+  id: string;
+  /** The account whose conversation this is; null when no message to the sender was found. */
+  account_id: string | null;
+  connector: string;
+  from_number: string;
+  to_number: string;
+  body: string;
+  /** The correlated outbound message. */
+  message_id: string | null;
+  /** `stop` | `start` when the text was an opt-out keyword. */
+  keyword: string | null;
+  received_at: number;
+}
+
+/** A number that asked an account to stop sending to it. */
+export interface OptOutsTable {
+  account_id: string;
+  number: string;
+  /** `keyword` (an inbound STOP) | `api`. */
+  source: string;
+  inbound_id: string | null;
+  created_at: number;
 }
 
 /**
@@ -75,6 +138,14 @@ export interface AccountsTable {
   allowed_senders: ColumnType<string | null, string | null | undefined, string | null>;
   /** Prepaid balance in millionths of the currency unit; null = not prepaid (no balance check). */
   balance_micros: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Default URL for the account's status events (a message's own callbackUrl wins). */
+  status_webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Where the account's inbound messages are sent. */
+  inbound_webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** HMAC-SHA256 key the account's webhooks are signed with. */
+  webhook_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON `{ [language]: { stop: string[], start: string[] } }` replacing the configured keywords. */
+  opt_out_keywords: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Price of one segment to destinations starting with `prefix` (longest prefix wins). */
@@ -132,6 +203,12 @@ export interface MessagesTable {
   updated_at: number;
   sent_at: number | null;
   final_at: number | null;
+  /** Payload format of the message's status events; null = native. */
+  callback_format: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1 when the sender asked for a reply (the message is `awaitingReply` until one comes). */
+  reply_required: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the first reply to this message arrived. */
+  replied_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface MessageHistoryTable {

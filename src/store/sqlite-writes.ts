@@ -1,5 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 
+import { INSERT_STATUS_EVENT_SQLITE } from './queries/events.js';
+
 type Statement = SqliteDatabase.Statement;
 
 /** Prepared statements of one SQLite connection, compiled once and reused for every write. */
@@ -13,6 +15,7 @@ export interface SqliteStatements {
   insertIdempotency: Statement;
   addUsage: Statement;
   debitBalance: Statement;
+  insertStatusEvent: Statement;
 }
 
 const cache = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
@@ -43,6 +46,8 @@ const MESSAGE_COLUMNS = [
   'updated_at',
   'sent_at',
   'final_at',
+  'callback_format',
+  'reply_required',
 ] as const;
 
 /** The statements for `sqlite`, prepared on first use. */
@@ -75,6 +80,7 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
         'INSERT INTO account_usage (account_id, period, segments) VALUES (?, ?, ?) ON CONFLICT (account_id, period) DO UPDATE SET segments = account_usage.segments + excluded.segments',
       ),
       debitBalance: sqlite.prepare('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ?'),
+      insertStatusEvent: sqlite.prepare(INSERT_STATUS_EVENT_SQLITE),
       insertIdempotency: sqlite.prepare(
         'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),

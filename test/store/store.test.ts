@@ -156,9 +156,12 @@ await describeEachDatabase(
       const queued = messageRow();
       const sent = messageRow({ status: 'sent' });
       await insert(store, [queued, sent]);
-      assert.equal(await cancelMessage(store, 'acct_a', queued.id as string, Date.now()), true);
-      assert.equal(await cancelMessage(store, 'acct_a', sent.id as string, Date.now()), false);
-      assert.equal(await cancelMessage(store, 'acct_other', queued.id as string, Date.now()), false);
+      assert.equal((await cancelMessage(store, 'acct_a', queued.id as string, Date.now())).canceled, true);
+      assert.equal((await cancelMessage(store, 'acct_a', sent.id as string, Date.now())).canceled, false);
+      assert.equal(
+        (await cancelMessage(store, 'acct_other', queued.id as string, Date.now())).canceled,
+        false,
+      );
       assert.equal((await findMessage(store, 'acct_a', queued.id as string))?.status, 'canceled');
       assert.deepEqual(
         (await findHistory(store, queued.id as string)).map((h) => h.status),

@@ -23,6 +23,7 @@ import { listAuditEntries } from '../../store/queries/audit-log.js';
 import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
 import { adjustBalance, replacePrices } from '../../store/queries/prices.js';
 import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
+import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
 import { zodToValidationError } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
@@ -104,6 +105,7 @@ const accountView = (a: AccountRow) => ({
     prepaid: a.balance_micros !== null,
   },
   balance: a.balance_micros === null ? null : a.balance_micros / MICROS,
+  webhooks: { statusUrl: a.status_webhook_url, inboundUrl: a.inbound_webhook_url },
   createdAt: iso(a.created_at),
 });
 
@@ -173,6 +175,10 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       monthly_segment_quota: null,
       allowed_senders: null,
       balance_micros: null,
+      status_webhook_url: null,
+      inbound_webhook_url: null,
+      webhook_secret: newWebhookSecret(),
+      opt_out_keywords: null,
     };
     await insertAccount(store, account);
     const key = generateApiKey();

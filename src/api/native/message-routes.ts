@@ -121,7 +121,9 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
       }
       let canceled = false;
       try {
-        canceled = await cancelMessage(gateway.store, principal.accountId, id, Date.now());
+        const result = await cancelMessage(gateway.store, principal.accountId, id, Date.now());
+        canceled = result.canceled;
+        gateway.webhooks.enqueue(result.events);
       } finally {
         gateway.dispatcher.endCancel(id, canceled);
       }

@@ -15,6 +15,7 @@ const sendBodySchema = z
     callbackUrl: z.string().optional(),
     clientRef: z.string().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    replyRequired: z.boolean().optional(),
   })
   .strict();
 
@@ -40,6 +41,7 @@ export function parseSendBody(body: unknown): SendInput {
     callbackUrl: value.callbackUrl,
     clientRef: value.clientRef,
     metadata: value.metadata,
+    replyRequired: value.replyRequired,
   };
 }
 

@@ -51,6 +51,10 @@ export class SimConnector implements Connector {
     this.state = 'up';
   }
 
+  async simulateInbound(message: { from: string; to: string; text: string }): Promise<void> {
+    await this.sink.inbound({ connector: this.name, ...message, receivedAt: Date.now() });
+  }
+
   async stop(): Promise<void> {
     this.state = 'stopped';
     if (this.timer) clearTimeout(this.timer);

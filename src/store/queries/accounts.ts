@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
 import type { Store } from '../open-store.js';
 import type { AccountsTable, ApiKeysTable } from '../schema.js';
 
@@ -15,6 +16,10 @@ export type AccountChanges = Partial<
     | 'monthly_segment_quota'
     | 'allowed_senders'
     | 'balance_micros'
+    | 'status_webhook_url'
+    | 'inbound_webhook_url'
+    | 'webhook_secret'
+    | 'opt_out_keywords'
   >
 >;
 
@@ -26,8 +31,12 @@ export async function countAccounts(store: Store): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Inserts an account; one without a webhook secret gets a new one. */
 export async function insertAccount(store: Store, account: Insertable<AccountsTable>): Promise<void> {
-  await store.db.insertInto('accounts').values(account).execute();
+  await store.db
+    .insertInto('accounts')
+    .values({ ...account, webhook_secret: account.webhook_secret ?? newWebhookSecret() })
+    .execute();
 }
 
 export async function findAccount(store: Store, id: string): Promise<AccountRow | undefined> {

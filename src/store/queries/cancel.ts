@@ -1,4 +1,6 @@
+import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
+import { insertStatusEvents, type PendingEvent } from './events.js';
 
 /**
  * Marks a message canceled if it has not left the gateway (queued or scheduled), recording the
@@ -9,7 +11,7 @@ export async function cancelMessage(
   accountId: string,
   id: string,
   at: number,
-): Promise<boolean> {
+): Promise<{ canceled: boolean; events: PendingEvent[] }> {
   return store.db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('messages')
@@ -18,11 +20,25 @@ export async function cancelMessage(
       .where('account_id', '=', accountId)
       .where('status', 'in', ['queued', 'scheduled'])
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
+    if (Number(result.numUpdatedRows) === 0) return { canceled: false, events: [] };
     await trx
       .insertInto('message_history')
       .values({ message_id: id, status: 'canceled', at, code: null, detail: 'canceled by request' })
       .execute();
-    return true;
+    const events = await insertStatusEvents(
+      trx,
+      [
+        {
+          eventId: newId('evt'),
+          messageId: id,
+          status: 'canceled',
+          code: null,
+          detail: 'canceled by request',
+          at,
+        },
+      ],
+      at,
+    );
+    return { canceled: true, events };
   });
 }

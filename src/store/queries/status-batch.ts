@@ -3,6 +3,12 @@ import type { Store } from '../open-store.js';
 import type { Database, MessageHistoryTable, MessagePartsTable } from '../schema.js';
 import { type SqliteStatements, sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
+import {
+  insertStatusEvents,
+  type PendingEvent,
+  type StatusEventCandidate,
+  toPendingEvent,
+} from './events.js';
 import { insertHistory } from './messages-insert.js';
 
 /** New values for one message; `undefined` leaves a column as it is. */
@@ -33,6 +39,8 @@ export interface StatusBatch {
   history: readonly Insertable<MessageHistoryTable>[];
   newParts: readonly Insertable<MessagePartsTable>[];
   partUpdates: readonly PartStatusUpdate[];
+  /** Transitions applications may be told about (written as events where a webhook URL exists). */
+  events: readonly StatusEventCandidate[];
 }
 
 const PATCHES_PER_STATEMENT = 500;
@@ -41,14 +49,14 @@ const PATCHES_PER_STATEMENT = 500;
  * Applies a batch of status changes in one transaction: one UPDATE … FROM (VALUES …) per few
  * hundred messages instead of one statement each, the history rows and the segment rows.
  */
-export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<void> {
+export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<PendingEvent[]> {
+  const now = Date.now();
   if (store.sqlite) {
     const sqlite = store.sqlite;
     const statements = sqliteStatements(sqlite);
-    await sqliteTransaction(sqlite, () => applyWithStatements(statements, batch));
-    return;
+    return sqliteTransaction(sqlite, () => applyWithStatements(statements, batch, now));
   }
-  await store.db.transaction().execute(async (trx) => {
+  return store.db.transaction().execute(async (trx) => {
     for (const slice of chunk(batch.patches, PATCHES_PER_STATEMENT)) await updateMessages(trx, slice);
     await insertHistory(trx, batch.history);
     for (const slice of chunk(batch.newParts, 1000)) {
@@ -62,6 +70,7 @@ export async function applyStatusBatch(store: Store, batch: StatusBatch): Promis
         .where('part_index', '=', update.partIndex)
         .execute();
     }
+    return batch.events.length > 0 ? insertStatusEvents(trx, batch.events, now) : [];
   });
 }
 
@@ -95,7 +104,7 @@ async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePa
     WHERE messages.id = v.id`.execute(trx);
 }
 
-function applyWithStatements(statements: SqliteStatements, batch: StatusBatch): void {
+function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, now: number): PendingEvent[] {
   for (const p of batch.patches) {
     statements.patchMessage.run(
       p.status,
@@ -127,4 +136,20 @@ function applyWithStatements(statements: SqliteStatements, batch: StatusBatch): 
   for (const u of batch.partUpdates) {
     statements.updatePart.run(u.status, u.code, u.updatedAt, u.messageId, u.partIndex);
   }
+  const events: PendingEvent[] = [];
+  for (const e of batch.events) {
+    const row = statements.insertStatusEvent.get(
+      e.eventId,
+      e.status,
+      e.code,
+      e.detail,
+      e.at,
+      now,
+      now,
+      now,
+      e.messageId,
+    ) as Parameters<typeof toPendingEvent>[0] | undefined;
+    if (row) events.push(toPendingEvent(row));
+  }
+  return events;
 }

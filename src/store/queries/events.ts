@@ -1,0 +1,347 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Store } from '../open-store.js';
+import type { Database, EventsTable } from '../schema.js';
+import { chunk } from './chunk.js';
+
+export type EventRow = Selectable<EventsTable>;
+
+/** What the webhook deliverer keeps in memory of an event that is still to be delivered. */
+export interface PendingEvent {
+  readonly seq: number;
+  readonly id: string;
+  readonly orderKey: string;
+  readonly url: string;
+  attempts: number;
+  nextAttemptAt: number;
+  /** When the event became pending (created or replayed). */
+  readonly pendingSince: number;
+}
+
+export const EVENT_STATES = ['pending', 'delivered', 'dead', 'skipped'] as const;
+export type EventState = (typeof EVENT_STATES)[number];
+
+/** A status transition that may become an event (when the message has somewhere to send it). */
+export interface StatusEventCandidate {
+  eventId: string;
+  messageId: string;
+  status: string;
+  code: string | null;
+  detail: string | null;
+  at: number;
+}
+
+/** Statuses applications are told about: every one but the split-second `sending`. */
+export function isEventStatus(status: string): boolean {
+  return status !== 'sending';
+}
+
+/** The columns `PendingEvent` is read from. */
+export const PENDING_COLUMNS = 'seq, id, order_key, url, attempts, next_attempt_at, pending_since';
+
+export function toPendingEvent(row: {
+  seq: number | string | bigint;
+  id: string;
+  order_key: string;
+  url: string;
+  attempts: number;
+  next_attempt_at: number | string | bigint;
+  pending_since: number | string | bigint;
+}): PendingEvent {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    orderKey: row.order_key,
+    url: row.url,
+    attempts: Number(row.attempts),
+    nextAttemptAt: Number(row.next_attempt_at),
+    pendingSince: Number(row.pending_since),
+  };
+}
+
+/** SQL (SQLite, one candidate) writing a status event if the message has a webhook URL. */
+export const INSERT_STATUS_EVENT_SQLITE = `
+  INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
+                      state, attempts, next_attempt_at, pending_since, created_at)
+  SELECT ?, m.account_id, 'message.status', m.id, m.id, ?, ?, ?, ?,
+         COALESCE(m.callback_url, a.status_webhook_url), COALESCE(m.callback_format, 'native'),
+         'pending', 0, ?, ?, ?
+  FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
+  WHERE m.id = ? AND COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL
+  RETURNING ${PENDING_COLUMNS}`;
+
+/**
+ * Writes the events of status transitions, inside the caller's transaction, for the messages that
+ * have a callback URL or whose account has a status webhook. Returns what was written, in order.
+ */
+export async function insertStatusEvents(
+  trx: Kysely<Database>,
+  candidates: readonly StatusEventCandidate[],
+  now: number,
+): Promise<PendingEvent[]> {
+  const written: PendingEvent[] = [];
+  for (const slice of chunk(candidates, 500)) {
+    const rows = slice.map(
+      (c, i) =>
+        sql`(${c.eventId}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
+    );
+    const result = await sql<Parameters<typeof toPendingEvent>[0]>`
+      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
+                          state, attempts, next_attempt_at, pending_since, created_at)
+      SELECT v.event_id, m.account_id, 'message.status', m.id, m.id, v.status, v.code, v.detail, v.at,
+             COALESCE(m.callback_url, a.status_webhook_url), COALESCE(m.callback_format, 'native'),
+             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
+      FROM (
+        SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
+               column5 AS detail, column6 AS at, column7 AS ord
+        FROM (VALUES ${sql.join(rows)}) AS vv
+      ) AS v
+      JOIN messages m ON m.id = v.message_id
+      LEFT JOIN accounts a ON a.id = m.account_id
+      WHERE COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL
+      ORDER BY v.ord
+      RETURNING ${sql.raw(PENDING_COLUMNS)}`.execute(trx);
+    for (const row of result.rows) written.push(toPendingEvent(row));
+  }
+  return written.sort((a, b) => a.seq - b.seq);
+}
+
+/** Pending events in delivery order, after `afterSeq` (recovery and refill). */
+export async function loadPendingEvents(
+  store: Store,
+  afterSeq: number,
+  limit: number,
+): Promise<PendingEvent[]> {
+  const rows = await store.db
+    .selectFrom('events')
+    .select(['seq', 'id', 'order_key', 'url', 'attempts', 'next_attempt_at', 'pending_since'])
+    .where('state', '=', 'pending')
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toPendingEvent);
+}
+
+/** The outcome of one delivery attempt, to be stored. */
+export interface EventOutcome {
+  seq: number;
+  state: EventState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+/** Stores attempt outcomes in one transaction. */
+export async function storeEventOutcomes(store: Store, outcomes: readonly EventOutcome[]): Promise<void> {
+  if (store.sqlite) {
+    const sqlite = store.sqlite;
+    const update = sqlite.prepare(
+      'UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE seq = ?',
+    );
+    while (sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+    sqlite
+      .transaction(() => {
+        for (const o of outcomes) {
+          update.run(o.state, o.attempts, o.nextAttemptAt, o.lastError, o.deliveredAt, o.seq);
+        }
+      })
+      .immediate();
+    return;
+  }
+  await store.db.transaction().execute(async (trx) => {
+    for (const o of outcomes) {
+      await trx
+        .updateTable('events')
+        .set({
+          state: o.state,
+          attempts: o.attempts,
+          next_attempt_at: o.nextAttemptAt,
+          last_error: o.lastError,
+          delivered_at: o.deliveredAt,
+        })
+        .where('seq', '=', o.seq)
+        .execute();
+    }
+  });
+}
+
+/** One event by its public id, limited to the given accounts (undefined = any). */
+export async function findEvent(
+  store: Store,
+  id: string,
+  accountIds?: readonly string[],
+): Promise<EventRow | undefined> {
+  let query = store.db.selectFrom('events').selectAll().where('id', '=', id);
+  if (accountIds) query = query.where('account_id', 'in', accountIds.length > 0 ? accountIds : ['']);
+  return query.executeTakeFirst();
+}
+
+export interface EventFilter {
+  /** Limit to these accounts (undefined = every account). */
+  accountIds?: readonly string[] | undefined;
+  state?: EventState | undefined;
+  messageId?: string | undefined;
+  /** Created at or after (epoch ms). */
+  since?: number | undefined;
+  /** Created before (epoch ms). */
+  until?: number | undefined;
+  /** Only events with seq below this (newest-first paging). */
+  beforeSeq?: number | undefined;
+  limit: number;
+}
+
+/** Events newest first. */
+export async function listEvents(store: Store, filter: EventFilter): Promise<EventRow[]> {
+  let query = store.db.selectFrom('events').selectAll();
+  if (filter.accountIds)
+    query = query.where('account_id', 'in', filter.accountIds.length > 0 ? filter.accountIds : ['']);
+  if (filter.state) query = query.where('state', '=', filter.state);
+  if (filter.messageId) query = query.where('message_id', '=', filter.messageId);
+  if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
+  if (filter.until !== undefined) query = query.where('created_at', '<', filter.until);
+  if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+  return query.orderBy('seq', 'desc').limit(filter.limit).execute();
+}
+
+/**
+ * Makes events pending again for redelivery (attempts reset, due now). Takes the same filter as
+ * `listEvents` without paging; returns the events to hand to the deliverer, oldest first.
+ */
+export async function replayEvents(
+  store: Store,
+  filter: Omit<EventFilter, 'beforeSeq' | 'limit'> & { ids?: readonly string[] },
+  now: number,
+  maxEvents: number,
+): Promise<PendingEvent[]> {
+  return store.db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom('events').select('seq').where('state', '!=', 'pending');
+    if (filter.ids) query = query.where('id', 'in', filter.ids.length > 0 ? filter.ids : ['']);
+    if (filter.accountIds)
+      query = query.where('account_id', 'in', filter.accountIds.length > 0 ? filter.accountIds : ['']);
+    if (filter.state) query = query.where('state', '=', filter.state);
+    if (filter.messageId) query = query.where('message_id', '=', filter.messageId);
+    if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
+    if (filter.until !== undefined) query = query.where('created_at', '<', filter.until);
+    const seqs = (await query.orderBy('seq').limit(maxEvents).execute()).map((r) => Number(r.seq));
+    const replayed: PendingEvent[] = [];
+    for (const slice of chunk(seqs, 500)) {
+      await trx
+        .updateTable('events')
+        .set({
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          pending_since: now,
+          last_error: null,
+          delivered_at: null,
+        })
+        .where('seq', 'in', slice)
+        .execute();
+      const rows = await trx
+        .selectFrom('events')
+        .select(['seq', 'id', 'order_key', 'url', 'attempts', 'next_attempt_at', 'pending_since'])
+        .where('seq', 'in', slice)
+        .orderBy('seq')
+        .execute();
+      replayed.push(...rows.map(toPendingEvent));
+    }
+    return replayed;
+  });
+}
+
+/** Everything a payload is built from: the event, its message or inbound message, the account's secret. */
+export interface EventForDelivery {
+  event: EventRow;
+  secret: string | null;
+  message: {
+    id: string;
+    to: string;
+    from: string | null;
+    clientRef: string | null;
+    segments: number;
+    createdAt: number;
+    sentAt: number | null;
+    metadata: string | null;
+  } | null;
+  inbound: {
+    id: string;
+    from: string;
+    to: string;
+    text: string;
+    connector: string;
+    receivedAt: number;
+    messageId: string | null;
+    keyword: string | null;
+    clientRef: string | null;
+  } | null;
+}
+
+/** Loads what delivering the event needs (undefined if the event is gone). */
+export async function loadEventForDelivery(store: Store, seq: number): Promise<EventForDelivery | undefined> {
+  const event = await store.db.selectFrom('events').selectAll().where('seq', '=', seq).executeTakeFirst();
+  if (!event) return undefined;
+  const account = await store.db
+    .selectFrom('accounts')
+    .select('webhook_secret')
+    .where('id', '=', event.account_id)
+    .executeTakeFirst();
+  let message: EventForDelivery['message'] = null;
+  if (event.message_id !== null && event.type === 'message.status') {
+    const m = await store.db
+      .selectFrom('messages')
+      .select(['id', 'to_number', 'sender', 'client_ref', 'segments', 'created_at', 'sent_at', 'metadata'])
+      .where('id', '=', event.message_id)
+      .executeTakeFirst();
+    if (m) {
+      message = {
+        id: m.id,
+        to: m.to_number,
+        from: m.sender,
+        clientRef: m.client_ref,
+        segments: m.segments,
+        createdAt: Number(m.created_at),
+        sentAt: m.sent_at === null ? null : Number(m.sent_at),
+        metadata: m.metadata,
+      };
+    }
+  }
+  let inbound: EventForDelivery['inbound'] = null;
+  if (event.inbound_id !== null) {
+    const i = await store.db
+      .selectFrom('inbound_messages')
+      .leftJoin('messages', 'messages.id', 'inbound_messages.message_id')
+      .select([
+        'inbound_messages.id',
+        'inbound_messages.from_number',
+        'inbound_messages.to_number',
+        'inbound_messages.body',
+        'inbound_messages.connector',
+        'inbound_messages.received_at',
+        'inbound_messages.message_id',
+        'inbound_messages.keyword',
+        'messages.client_ref',
+      ])
+      .where('inbound_messages.id', '=', event.inbound_id)
+      .executeTakeFirst();
+    if (i) {
+      inbound = {
+        id: i.id,
+        from: i.from_number,
+        to: i.to_number,
+        text: i.body,
+        connector: i.connector,
+        receivedAt: Number(i.received_at),
+        messageId: i.message_id,
+        keyword: i.keyword,
+        clientRef: i.client_ref,
+      };
+    }
+  }
+  return {
+    event: { ...event, seq: Number(event.seq), at: Number(event.at), created_at: Number(event.created_at) },
+    secret: account?.webhook_secret ?? null,
+    message,
+    inbound,
+  };
+}

@@ -1,0 +1,142 @@
+import type { Selectable } from 'kysely';
+import { newId } from '../../core/ids.js';
+import type { Store } from '../open-store.js';
+import type { InboundMessagesTable } from '../schema.js';
+import { type PendingEvent, toPendingEvent } from './events.js';
+
+export type InboundRow = Selectable<InboundMessagesTable>;
+
+/** A recent outbound message to a number: a candidate for the conversation a reply belongs to. */
+export interface OutboundCandidate {
+  id: string;
+  account_id: string;
+  sender: string | null;
+  created_at: number;
+  reply_required: number | null;
+}
+
+/** The latest messages sent to `number`, newest first. */
+export async function latestMessagesTo(
+  store: Store,
+  number: string,
+  limit = 20,
+): Promise<OutboundCandidate[]> {
+  return store.db
+    .selectFrom('messages')
+    .select(['id', 'account_id', 'sender', 'created_at', 'reply_required'])
+    .where('to_number', '=', number)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** What receiving one inbound message changes, all in one transaction. */
+export interface InboundWrite {
+  row: InboundRow;
+  /** Record (`stop`) or lift (`start`) an opt-out for the row's account and sender. */
+  optOut: 'stop' | 'start' | null;
+}
+
+/**
+ * Stores an inbound message with everything it implies: the reply mark on the message it answers,
+ * the opt-out it asks for, and its event when the account has an inbound webhook. Returns the
+ * event to deliver, if one was written.
+ */
+export async function storeInbound(store: Store, write: InboundWrite, now: number): Promise<PendingEvent[]> {
+  const { row } = write;
+  return store.db.transaction().execute(async (trx) => {
+    await trx.insertInto('inbound_messages').values(row).execute();
+    if (row.message_id !== null) {
+      await trx
+        .updateTable('messages')
+        .set({ replied_at: row.received_at })
+        .where('id', '=', row.message_id)
+        .where('replied_at', 'is', null)
+        .execute();
+    }
+    if (row.account_id === null) return [];
+    if (write.optOut === 'stop') {
+      await trx
+        .insertInto('opt_outs')
+        .values({
+          account_id: row.account_id,
+          number: row.from_number,
+          source: 'keyword',
+          inbound_id: row.id,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.columns(['account_id', 'number']).doNothing())
+        .execute();
+    } else if (write.optOut === 'start') {
+      await trx
+        .deleteFrom('opt_outs')
+        .where('account_id', '=', row.account_id)
+        .where('number', '=', row.from_number)
+        .execute();
+    }
+    const account = await trx
+      .selectFrom('accounts')
+      .select('inbound_webhook_url')
+      .where('id', '=', row.account_id)
+      .executeTakeFirst();
+    if (!account?.inbound_webhook_url) return [];
+    const event = await trx
+      .insertInto('events')
+      .values({
+        id: newId('evt'),
+        account_id: row.account_id,
+        type: 'message.inbound',
+        message_id: row.message_id,
+        inbound_id: row.id,
+        order_key: row.id,
+        status: null,
+        code: null,
+        detail: null,
+        at: row.received_at,
+        url: account.inbound_webhook_url,
+        format: 'native',
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        pending_since: now,
+        last_error: null,
+        delivered_at: null,
+        created_at: now,
+      })
+      .returning(['seq', 'id', 'order_key', 'url', 'attempts', 'next_attempt_at', 'pending_since'])
+      .executeTakeFirstOrThrow();
+    return [toPendingEvent(event)];
+  });
+}
+
+export interface InboundFilter {
+  /** Limit to these accounts (undefined = all, including unattributed messages). */
+  accountIds?: readonly string[] | undefined;
+  messageId?: string | undefined;
+  from?: string | undefined;
+  /** Ids below this one (newest-first paging). */
+  before?: string | undefined;
+  limit: number;
+}
+
+/** Inbound messages, newest first. */
+export async function listInbound(store: Store, filter: InboundFilter): Promise<InboundRow[]> {
+  let query = store.db.selectFrom('inbound_messages').selectAll();
+  if (filter.accountIds)
+    query = query.where('account_id', 'in', filter.accountIds.length > 0 ? filter.accountIds : ['']);
+  if (filter.messageId) query = query.where('message_id', '=', filter.messageId);
+  if (filter.from) query = query.where('from_number', '=', filter.from);
+  if (filter.before) query = query.where('id', '<', filter.before);
+  return query.orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+export async function findInbound(
+  store: Store,
+  id: string,
+  accountIds?: readonly string[],
+): Promise<InboundRow | undefined> {
+  let query = store.db.selectFrom('inbound_messages').selectAll().where('id', '=', id);
+  if (accountIds) query = query.where('account_id', 'in', accountIds.length > 0 ? accountIds : ['']);
+  return query.executeTakeFirst();
+}
