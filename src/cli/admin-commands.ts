@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { type ApiClientOptions, apiRequest, clientOptions } from './api-client.js';
-
-interface Flags {
-  url?: string;
-  apiKey?: string;
-  json?: boolean;
-}
+import { apiRequest } from './api-client.js';
+import { type ConnectionFlags as Flags, printEach, run, withConnection } from './command-support.js';
 
 interface AccountView {
   id: string;
@@ -28,29 +23,6 @@ interface KeyView {
   lastUsedAt: string | null;
   revokedAt: string | null;
   key?: string;
-}
-
-function withConnection(command: Command): Command {
-  return command
-    .option('--url <url>', 'gateway URL [SMSGATE_URL] (default http://127.0.0.1:8080)')
-    .option('--api-key <key>', 'API key [SMSGATE_API_KEY]')
-    .option('--json', 'print JSON');
-}
-
-/** Runs an admin call and prints its result as JSON or through `print`. */
-async function run<T>(
-  flags: Flags,
-  call: (client: ApiClientOptions) => Promise<T>,
-  print: (value: T) => void,
-): Promise<void> {
-  const value = await call(clientOptions(flags));
-  if (flags.json) console.log(JSON.stringify(value ?? null, null, 2));
-  else print(value);
-}
-
-/** Prints one line per item. */
-function printEach<T>(items: readonly T[], line: (item: T) => string): void {
-  for (const item of items) console.log(line(item));
 }
 
 const accountLine = (a: AccountView) =>

@@ -5,6 +5,7 @@ import { registerSendCommand } from './send-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
 import { registerStatusCommand } from './status-command.js';
+import { registerWebhookCommands } from './webhook-commands.js';
 
 const program = new Command()
   .name('smsgate')
@@ -18,6 +19,7 @@ registerSendCommand(program);
 registerStatusCommand(program);
 registerSmscSimCommand(program);
 registerAdminCommands(program);
+registerWebhookCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);
