@@ -23,6 +23,7 @@ import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
 import { WebhookClient } from './webhooks/webhook-request.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+const PARTS_RELEASE_INTERVAL_MS = 60_000;
 
 export interface GatewayOptions {
   config: Config;
@@ -44,6 +45,7 @@ export class Gateway {
   /** The bootstrap admin key if one was generated on this start (print it once). */
   readonly generatedAdminKey: string | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
+  private partsRelease: NodeJS.Timeout | undefined;
   /** Refuses addresses that keep failing authentication (shared by every API dialect). */
   readonly authFailures: AuthFailureLimiter;
 
@@ -159,6 +161,9 @@ export class Gateway {
     await this.dispatcher.start();
     this.housekeeping = setInterval(() => void this.purgeExpiredKeys(), HOUSEKEEPING_INTERVAL_MS);
     this.housekeeping.unref();
+    this.partsRelease = setInterval(() => void this.releaseStaleInboundParts(), PARTS_RELEASE_INTERVAL_MS);
+    this.partsRelease.unref();
+    await this.releaseStaleInboundParts();
     await this.purgeExpiredKeys();
     if (listen) await this.http.listen({ host: this.config.host, port: this.config.port });
   }
@@ -173,6 +178,15 @@ export class Gateway {
     return `http://${this.config.host}:${this.config.port}`;
   }
 
+  /** Stores the concatenated inbound messages whose missing parts stopped coming. */
+  private async releaseStaleInboundParts(): Promise<void> {
+    try {
+      await this.inbound.releaseStaleParts();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not release incomplete inbound messages');
+    }
+  }
+
   /** Deletes idempotency keys past their time to live. */
   private async purgeExpiredKeys(): Promise<void> {
     try {
@@ -185,6 +199,7 @@ export class Gateway {
   /** Stops taking requests, drains in-flight submissions and status writes, closes the store. */
   async stop(closeStore = true): Promise<void> {
     if (this.housekeeping) clearInterval(this.housekeeping);
+    if (this.partsRelease) clearInterval(this.partsRelease);
     await this.http.close();
     await this.dispatcher.stop();
     await this.tracker.stop();

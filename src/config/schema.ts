@@ -140,6 +140,8 @@ export const configSchema = z
           .int()
           .min(1)
           .default(7 * 24 * 3600),
+        /** How long the parts of a concatenated inbound message wait for the rest before it is stored incomplete. */
+        partsMaxWaitSeconds: z.number().int().min(1).max(86_400).default(600),
       })
       .strict()
       .prefault({}),

@@ -48,13 +48,17 @@ export interface DeliveryReceipt {
   readonly at: number;
 }
 
-/** An inbound (mobile-originated) message. */
+/** An inbound (mobile-originated) message, or one part of a concatenated one. */
 export interface InboundMessage {
   readonly connector: string;
   readonly from: string;
   readonly to: string;
   readonly text: string;
   readonly receivedAt: number;
+  /** Set on one part of a concatenated message (UDH or SAR); the gateway reassembles the parts. */
+  readonly concat?:
+    | { readonly reference: number; readonly total: number; readonly seqnum: number }
+    | undefined;
 }
 
 /**

@@ -12,8 +12,10 @@ import {
   type OutboundCandidate,
   storeInbound,
 } from '../store/queries/inbound.js';
+import { type InboundPartRow, staleInboundParts, storeInboundPart } from '../store/queries/inbound-parts.js';
 import type { WebhookDeliverer } from '../webhooks/webhook-deliverer.js';
 import { normaliseInboundAddress, sameAddress } from './inbound-addresses.js';
+import { KeyedSerializer } from './keyed-serializer.js';
 
 /**
  * Receives mobile-originated messages from every connector: finds the conversation each one
@@ -21,6 +23,8 @@ import { normaliseInboundAddress, sameAddress } from './inbound-addresses.js';
  * deliverer. Resolves only once everything is stored, so the connector acknowledges upstream then.
  */
 export class InboundService {
+  private readonly partLocks = new KeyedSerializer();
+
   constructor(
     private readonly store: Store,
     private readonly webhooks: WebhookDeliverer,
@@ -29,9 +33,76 @@ export class InboundService {
     private readonly logger: Logger,
   ) {}
 
-  async receive(message: InboundMessage, now = Date.now()): Promise<InboundRow> {
+  /**
+   * Stores an inbound message, or one part of a concatenated one: a part is stored on its own
+   * until its message is complete, then the whole message is stored (and the parts deleted) at
+   * once. Returns the stored message, or null for a part that completes nothing yet.
+   */
+  async receive(message: InboundMessage, now = Date.now()): Promise<InboundRow | null> {
     const from = normaliseInboundAddress(message.from, this.config.defaultRegion);
     const to = normaliseInboundAddress(message.to, this.config.defaultRegion);
+    const concat = message.concat;
+    if (concat && concat.total > 1 && concat.seqnum >= 1 && concat.seqnum <= concat.total) {
+      const partKey = [message.connector, from, to, concat.reference, concat.total].join('|');
+      // One part at a time per message, so two parts arriving together cannot both miss completion.
+      return this.partLocks.run(partKey, async () => {
+        const parts = await storeInboundPart(this.store, {
+          part_key: partKey,
+          seqnum: concat.seqnum,
+          total: concat.total,
+          connector: message.connector,
+          from_number: from,
+          to_number: to,
+          body: message.text,
+          received_at: message.receivedAt,
+        });
+        if (parts.length < concat.total) return null;
+        return this.storeWhole(
+          { ...message, text: assemble(parts, concat.total), receivedAt: parts[0]!.received_at },
+          from,
+          to,
+          now,
+          partKey,
+        );
+      });
+    }
+    return this.storeWhole(message, from, to, now);
+  }
+
+  /**
+   * Stores the messages whose parts stopped coming: after `inbound.partsMaxWaitSeconds` a message
+   * is stored as it stands, missing parts shown as "…", never dropped.
+   */
+  async releaseStaleParts(now = Date.now()): Promise<number> {
+    const stale = await staleInboundParts(this.store, now - this.config.inbound.partsMaxWaitSeconds * 1000);
+    for (const [partKey, parts] of stale) {
+      const first = parts[0]!;
+      await this.partLocks.run(partKey, () =>
+        this.storeWhole(
+          {
+            connector: first.connector,
+            from: first.from_number,
+            to: first.to_number,
+            text: assemble(parts, first.total),
+            receivedAt: first.received_at,
+          },
+          first.from_number,
+          first.to_number,
+          now,
+          partKey,
+        ),
+      );
+    }
+    return stale.size;
+  }
+
+  private async storeWhole(
+    message: InboundMessage,
+    from: string,
+    to: string,
+    now: number,
+    assembledFrom?: string,
+  ): Promise<InboundRow> {
     const conversation = this.conversationOf(await latestMessagesTo(this.store, from), to);
     const windowStart = message.receivedAt - this.config.inbound.correlationWindowSeconds * 1000;
     const answers = conversation && conversation.created_at >= windowStart ? conversation : undefined;
@@ -48,7 +119,7 @@ export class InboundService {
       keyword,
       received_at: message.receivedAt,
     };
-    const events = await storeInbound(this.store, { row, optOut: keyword }, now);
+    const events = await storeInbound(this.store, { row, optOut: keyword, assembledFrom }, now);
     if (accountId !== null && keyword === 'stop') this.optOuts.add(accountId, from);
     if (accountId !== null && keyword === 'start') this.optOuts.remove(accountId, from);
     this.webhooks.enqueue(events);
@@ -85,4 +156,11 @@ export class InboundService {
       : this.config.optOut.keywords;
     return matchKeyword(text, keywords);
   }
+}
+
+/** The parts' texts in order; a missing part shows as "…". */
+function assemble(parts: readonly InboundPartRow[], total: number): string {
+  const texts: string[] = new Array(total).fill('…');
+  for (const part of parts) if (part.seqnum >= 1 && part.seqnum <= total) texts[part.seqnum - 1] = part.body;
+  return texts.join('');
 }

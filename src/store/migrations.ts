@@ -305,6 +305,20 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
         await db.schema.createIndex('inbound_message').on('inbound_messages').column('message_id').execute();
 
+        // Parts of concatenated inbound messages, kept until the last one arrives (durably, so a part
+        // the upstream was told we have is never lost to a restart).
+        await db.schema
+          .createTable('inbound_parts')
+          .addColumn('part_key', 'text', (c) => c.notNull())
+          .addColumn('seqnum', 'integer', (c) => c.notNull())
+          .addColumn('total', 'integer', (c) => c.notNull())
+          .addColumn('connector', 'text', (c) => c.notNull())
+          .addColumn('from_number', 'text', (c) => c.notNull())
+          .addColumn('to_number', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('received_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('inbound_parts_pk', ['part_key', 'seqnum'])
+          .execute();
         await db.schema
           .createTable('opt_outs')
           .addColumn('account_id', 'text', (c) => c.notNull())

@@ -20,6 +20,20 @@ export interface Database {
   events: EventsTable;
   inbound_messages: InboundMessagesTable;
   opt_outs: OptOutsTable;
+  inbound_parts: InboundPartsTable;
+}
+
+/** One part of a concatenated inbound message whose other parts have not all arrived. */
+export interface InboundPartsTable {
+  /** connector, sender, recipient, reference and total: the parts of one message share it. */
+  part_key: string;
+  seqnum: number;
+  total: number;
+  connector: string;
+  from_number: string;
+  to_number: string;
+  body: string;
+  received_at: number;
 }
 
 /**

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readDeliver } from '../../src/connectors/smpp/deliver-reader.js';
-import { InboundAssembler } from '../../src/connectors/smpp/inbound-assembler.js';
 import { encodeSegments } from '../../src/connectors/smpp/segment-encoder.js';
 import { ThroughputLimiter } from '../../src/connectors/smpp/throughput-limiter.js';
 import { normalizeUpstreamId } from '../../src/connectors/smpp/upstream-id.js';
@@ -163,24 +162,6 @@ describe('deliver_sm reader', () => {
       text: 'Grüße 😀',
       concat: { reference: 9, total: 2, seqnum: 1 },
     });
-  });
-});
-
-describe('inbound assembler', () => {
-  it('joins parts in order whatever order they arrive in, keyed by sender and reference', () => {
-    const out: string[] = [];
-    const assembler = new InboundAssembler((m) => out.push(`${m.from}:${m.text}`));
-    const part = (from: string, seqnum: number, text: string) =>
-      assembler.add({ from, to: '1', text, concat: { reference: 1, total: 3, seqnum } });
-    part('+1', 3, 'C');
-    part('+2', 1, 'x');
-    part('+1', 1, 'A');
-    assert.deepEqual(out, []);
-    part('+1', 2, 'B');
-    assert.deepEqual(out, ['+1:ABC']);
-    assert.equal(assembler.waiting, 1);
-    assembler.releaseStale(Date.now(), true);
-    assert.deepEqual(out, ['+1:ABC', '+2:x……']);
   });
 });
 

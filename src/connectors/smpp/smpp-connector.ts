@@ -16,7 +16,6 @@ import type {
 } from '../connector.js';
 import { destinationAddress, type NumberedAddress, sourceAddress } from './address-numbering.js';
 import { readDeliver } from './deliver-reader.js';
-import { InboundAssembler } from './inbound-assembler.js';
 import { encodeSegments, type SegmentPayload } from './segment-encoder.js';
 import type { SmppConnectorConfig } from './smpp-connector-config.js';
 import { ThroughputLimiter } from './throughput-limiter.js';
@@ -41,7 +40,6 @@ export class SmppConnector implements Connector {
   readonly name: string;
   private readonly binds: ReconnectingBind[] = [];
   private readonly limiter: ThroughputLimiter;
-  private readonly assembler: InboundAssembler;
   private state: ConnectorState = 'stopped';
   private next = 0;
   private reference = Math.floor(Math.random() * 0xffff);
@@ -58,9 +56,6 @@ export class SmppConnector implements Connector {
   ) {
     this.name = config.name;
     this.limiter = new ThroughputLimiter(config.throughputPerSecond);
-    this.assembler = new InboundAssembler((message) => {
-      void this.sink.inbound({ connector: this.name, ...message, receivedAt: Date.now() }).catch(() => {});
-    });
     const common = {
       host: config.host,
       port: config.port,
@@ -91,7 +86,6 @@ export class SmppConnector implements Connector {
     this.state = 'stopped';
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
     await Promise.all(this.binds.map((bind) => bind.stop()));
-    this.assembler.releaseStale(Date.now(), true);
   }
 
   available(): number {
@@ -262,32 +256,29 @@ export class SmppConnector implements Connector {
       session.respond(pdu, responseName);
       return;
     }
-    if (read.kind === 'inbound') {
-      if (read.concat) this.assembler.add({ ...read, concat: read.concat });
-      else
-        void this.sink.inbound({
-          connector: this.name,
-          from: read.from,
-          to: read.to,
-          text: read.text,
-          receivedAt: Date.now(),
-        });
-      session.respond(pdu, responseName);
-      return;
-    }
-    // Acknowledge a receipt only once it is stored; if storing fails the SMSC will send it again.
-    this.sink
-      .receipt({
-        connector: this.name,
-        upstreamId: normalizeUpstreamId(read.id, this.config.receiptIdFormat),
-        state: read.state,
-        rawCode: read.rawCode,
-        detail: null,
-        at: Date.now(),
-      })
-      .then(
-        () => session.respond(pdu, responseName),
-        () => session.respondError(pdu, COMMAND_STATUS.ESME_RX_T_APPN),
-      );
+    // Acknowledge an inbound message (or part) or a receipt only once it is stored; if storing
+    // fails the SMSC will send it again.
+    const stored =
+      read.kind === 'inbound'
+        ? this.sink.inbound({
+            connector: this.name,
+            from: read.from,
+            to: read.to,
+            text: read.text,
+            receivedAt: Date.now(),
+            concat: read.concat,
+          })
+        : this.sink.receipt({
+            connector: this.name,
+            upstreamId: normalizeUpstreamId(read.id, this.config.receiptIdFormat),
+            state: read.state,
+            rawCode: read.rawCode,
+            detail: null,
+            at: Date.now(),
+          });
+    stored.then(
+      () => session.respond(pdu, responseName),
+      () => session.respondError(pdu, COMMAND_STATUS.ESME_RX_T_APPN),
+    );
   }
 }

@@ -3,6 +3,7 @@ import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
 import type { InboundMessagesTable } from '../schema.js';
 import { type PendingEvent, toPendingEvent } from './events.js';
+import { deleteInboundParts } from './inbound-parts.js';
 
 export type InboundRow = Selectable<InboundMessagesTable>;
 
@@ -36,6 +37,8 @@ export interface InboundWrite {
   row: InboundRow;
   /** Record (`stop`) or lift (`start`) an opt-out for the row's account and sender. */
   optOut: 'stop' | 'start' | null;
+  /** The stored parts this message was assembled from, deleted in the same transaction. */
+  assembledFrom?: string | undefined;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
   const { row } = write;
   return store.db.transaction().execute(async (trx) => {
     await trx.insertInto('inbound_messages').values(row).execute();
+    if (write.assembledFrom !== undefined) await deleteInboundParts(trx, write.assembledFrom);
     if (row.message_id !== null) {
       await trx
         .updateTable('messages')

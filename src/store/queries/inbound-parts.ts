@@ -1,0 +1,53 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Store } from '../open-store.js';
+import type { Database, InboundPartsTable } from '../schema.js';
+
+export type InboundPartRow = Selectable<InboundPartsTable>;
+
+/** Stores one part (a repeat of a stored part changes nothing) and returns every part of its message so far. */
+export async function storeInboundPart(store: Store, part: InboundPartRow): Promise<InboundPartRow[]> {
+  return store.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('inbound_parts')
+      .values(part)
+      .onConflict((oc) => oc.columns(['part_key', 'seqnum']).doNothing())
+      .execute();
+    return trx
+      .selectFrom('inbound_parts')
+      .selectAll()
+      .where('part_key', '=', part.part_key)
+      .orderBy('seqnum')
+      .execute();
+  });
+}
+
+/** Deletes a message's parts (inside the transaction that stores the whole message). */
+export async function deleteInboundParts(trx: Kysely<Database>, partKey: string): Promise<void> {
+  await trx.deleteFrom('inbound_parts').where('part_key', '=', partKey).execute();
+}
+
+/** The parts of messages whose first part arrived before `before`, grouped by message. */
+export async function staleInboundParts(
+  store: Store,
+  before: number,
+): Promise<Map<string, InboundPartRow[]>> {
+  const keys = await store.db
+    .selectFrom('inbound_parts')
+    .select('part_key')
+    .groupBy('part_key')
+    .having((eb) => eb.fn.min('received_at'), '<', before)
+    .execute();
+  const groups = new Map<string, InboundPartRow[]>();
+  for (const { part_key } of keys) {
+    groups.set(
+      part_key,
+      await store.db
+        .selectFrom('inbound_parts')
+        .selectAll()
+        .where('part_key', '=', part_key)
+        .orderBy('seqnum')
+        .execute(),
+    );
+  }
+  return groups;
+}
