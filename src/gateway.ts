@@ -122,6 +122,10 @@ export class Gateway {
         defaultConnector: connectorConfigs[0]!.name,
         queue: config.queue,
         logger,
+        refuse: (item) =>
+          optOuts.isOptedOut(item.accountId, item.to)
+            ? { code: 'opted_out', detail: 'the recipient opted out after the message was accepted' }
+            : null,
       });
       const limits = new AccountLimits(store);
       const prices = new PriceList(store);

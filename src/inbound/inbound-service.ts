@@ -8,13 +8,18 @@ import type { Store } from '../store/open-store.js';
 import { findAccount } from '../store/queries/accounts.js';
 import {
   type InboundRow,
-  latestMessagesTo,
+  latestConversation,
   type OutboundCandidate,
   storeInbound,
 } from '../store/queries/inbound.js';
-import { type InboundPartRow, staleInboundParts, storeInboundPart } from '../store/queries/inbound-parts.js';
+import {
+  type InboundPartRow,
+  loadInboundParts,
+  staleInboundPartKeys,
+  storeInboundPart,
+} from '../store/queries/inbound-parts.js';
 import type { WebhookDeliverer } from '../webhooks/webhook-deliverer.js';
-import { normaliseInboundAddress, sameAddress } from './inbound-addresses.js';
+import { addressReadings, senderSpellings } from './inbound-addresses.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
 /**
@@ -39,10 +44,10 @@ export class InboundService {
    * once. Returns the stored message, or null for a part that completes nothing yet.
    */
   async receive(message: InboundMessage, now = Date.now()): Promise<InboundRow | null> {
-    const from = normaliseInboundAddress(message.from, this.config.defaultRegion);
-    const to = normaliseInboundAddress(message.to, this.config.defaultRegion);
     const concat = message.concat;
     if (concat && concat.total > 1 && concat.seqnum >= 1 && concat.seqnum <= concat.total) {
+      const from = message.from.trim();
+      const to = message.to.trim();
       const partKey = [message.connector, from, to, concat.reference, concat.total].join('|');
       // One part at a time per message, so two parts arriving together cannot both miss completion.
       return this.partLocks.run(partKey, async () => {
@@ -59,14 +64,12 @@ export class InboundService {
         if (parts.length < concat.total) return null;
         return this.storeWhole(
           { ...message, text: assemble(parts, concat.total), receivedAt: parts[0]!.received_at },
-          from,
-          to,
           now,
           partKey,
         );
       });
     }
-    return this.storeWhole(message, from, to, now);
+    return this.storeWhole(message, now);
   }
 
   /**
@@ -74,11 +77,16 @@ export class InboundService {
    * is stored as it stands, missing parts shown as "…", never dropped.
    */
   async releaseStaleParts(now = Date.now()): Promise<number> {
-    const stale = await staleInboundParts(this.store, now - this.config.inbound.partsMaxWaitSeconds * 1000);
-    for (const [partKey, parts] of stale) {
-      const first = parts[0]!;
-      await this.partLocks.run(partKey, () =>
-        this.storeWhole(
+    const keys = await staleInboundPartKeys(this.store, now - this.config.inbound.partsMaxWaitSeconds * 1000);
+    let released = 0;
+    for (const partKey of keys) {
+      await this.partLocks.run(partKey, async () => {
+        // Read again under the lock: the last part may have completed the message meanwhile.
+        const parts = await loadInboundParts(this.store, partKey);
+        const first = parts[0];
+        if (!first) return;
+        released++;
+        await this.storeWhole(
           {
             connector: first.connector,
             from: first.from_number,
@@ -86,24 +94,34 @@ export class InboundService {
             text: assemble(parts, first.total),
             receivedAt: first.received_at,
           },
-          first.from_number,
-          first.to_number,
           now,
           partKey,
-        ),
-      );
+        );
+      });
     }
-    return stale.size;
+    return released;
   }
 
   private async storeWhole(
     message: InboundMessage,
-    from: string,
-    to: string,
     now: number,
     assembledFrom?: string,
   ): Promise<InboundRow> {
-    const conversation = this.conversationOf(await latestMessagesTo(this.store, from), to);
+    const region = this.config.defaultRegion;
+    const toReadings = addressReadings(message.to, region);
+    const senders = senderSpellings(toReadings);
+    const fromReadings = addressReadings(message.from, region);
+    // The reading of the sender's number that someone actually wrote to wins; else the likeliest.
+    let from = fromReadings[0]!;
+    let conversation: OutboundCandidate | undefined;
+    for (const reading of fromReadings) {
+      conversation = await latestConversation(this.store, reading, senders);
+      if (conversation) {
+        from = reading;
+        break;
+      }
+    }
+    const to = toReadings[0]!;
     const windowStart = message.receivedAt - this.config.inbound.correlationWindowSeconds * 1000;
     const answers = conversation && conversation.created_at >= windowStart ? conversation : undefined;
     const accountId = conversation?.account_id ?? null;
@@ -135,17 +153,6 @@ export class InboundService {
       'inbound message stored',
     );
     return row;
-  }
-
-  /**
-   * The conversation a reply from a number to `replyTo` belongs to: the latest message to that
-   * number sent from `replyTo`, or with no sender of its own (the connector's default).
-   */
-  private conversationOf(
-    candidates: readonly OutboundCandidate[],
-    replyTo: string,
-  ): OutboundCandidate | undefined {
-    return candidates.find((c) => c.sender === null || sameAddress(c.sender, replyTo));
   }
 
   private async keywordOf(accountId: string, text: string): Promise<'stop' | 'start' | null> {

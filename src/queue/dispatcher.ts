@@ -31,6 +31,11 @@ export interface DispatcherOptions {
   logger: Logger;
   /** How far ahead the scheduler holds due messages in memory. */
   schedulerHorizonMs?: number;
+  /**
+   * Checked just before each submission: a reason makes the message `rejected` instead (a
+   * recipient who opted out after a message was accepted, e.g. while it was scheduled).
+   */
+  refuse?: (item: DispatchItem) => { code: string; detail: string } | null;
 }
 
 /**
@@ -263,6 +268,11 @@ export class Dispatcher {
         this.inMemory--;
         if (this.canceled.delete(item.id)) {
           this.release(item.id);
+          continue;
+        }
+        const refusal = this.options.refuse?.(item);
+        if (refusal) {
+          this.finish(item, { id: item.id, status: 'rejected', at: now, finalAt: now, ...refusal });
           continue;
         }
         if (item.expiresAt <= now) {

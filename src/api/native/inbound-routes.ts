@@ -4,6 +4,7 @@ import { AccessPolicy, requireCapability } from '../../accounts/access-policy.js
 import { audit } from '../../accounts/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { toE164 } from '../../core/phone-numbers.js';
+import { addressReadings } from '../../inbound/inbound-addresses.js';
 import type { Gateway } from '../../gateway.js';
 import { findInbound, type InboundRow, listInbound } from '../../store/queries/inbound.js';
 import { addOptOut, listOptOuts, removeOptOut } from '../../store/queries/opt-outs.js';
@@ -61,7 +62,7 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
     const rows = await listInbound(store, {
       accountIds: await listScope(policy, principalOf(request)),
       messageId: q.messageId,
-      from: q.from === undefined ? undefined : toE164(q.from, 'from', gateway.config.defaultRegion),
+      from: q.from === undefined ? undefined : addressReadings(q.from, gateway.config.defaultRegion)[0],
       before: q.cursor,
       limit: limit + 1,
     });

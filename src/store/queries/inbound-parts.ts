@@ -21,33 +21,28 @@ export async function storeInboundPart(store: Store, part: InboundPartRow): Prom
   });
 }
 
+/** The stored parts of one message, in order. */
+export async function loadInboundParts(store: Store, partKey: string): Promise<InboundPartRow[]> {
+  return store.db
+    .selectFrom('inbound_parts')
+    .selectAll()
+    .where('part_key', '=', partKey)
+    .orderBy('seqnum')
+    .execute();
+}
+
 /** Deletes a message's parts (inside the transaction that stores the whole message). */
 export async function deleteInboundParts(trx: Kysely<Database>, partKey: string): Promise<void> {
   await trx.deleteFrom('inbound_parts').where('part_key', '=', partKey).execute();
 }
 
-/** The parts of messages whose first part arrived before `before`, grouped by message. */
-export async function staleInboundParts(
-  store: Store,
-  before: number,
-): Promise<Map<string, InboundPartRow[]>> {
-  const keys = await store.db
+/** The keys of messages whose first part arrived before `before`. */
+export async function staleInboundPartKeys(store: Store, before: number): Promise<string[]> {
+  const rows = await store.db
     .selectFrom('inbound_parts')
     .select('part_key')
     .groupBy('part_key')
     .having((eb) => eb.fn.min('received_at'), '<', before)
     .execute();
-  const groups = new Map<string, InboundPartRow[]>();
-  for (const { part_key } of keys) {
-    groups.set(
-      part_key,
-      await store.db
-        .selectFrom('inbound_parts')
-        .selectAll()
-        .where('part_key', '=', part_key)
-        .orderBy('seqnum')
-        .execute(),
-    );
-  }
-  return groups;
+  return rows.map((r) => r.part_key);
 }

@@ -16,20 +16,24 @@ export interface OutboundCandidate {
   reply_required: number | null;
 }
 
-/** The latest messages sent to `number`, newest first. */
-export async function latestMessagesTo(
+/**
+ * The latest message sent to `number` from one of `senders` (spellings of the number the reply
+ * went to) or without a sender id of its own (sent with the upstream's default).
+ */
+export async function latestConversation(
   store: Store,
   number: string,
-  limit = 20,
-): Promise<OutboundCandidate[]> {
+  senders: readonly string[],
+): Promise<OutboundCandidate | undefined> {
   return store.db
     .selectFrom('messages')
     .select(['id', 'account_id', 'sender', 'created_at', 'reply_required'])
     .where('to_number', '=', number)
+    .where((eb) => eb.or([eb('sender', 'is', null), eb('sender', 'in', senders.length > 0 ? senders : [''])]))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** What receiving one inbound message changes, all in one transaction. */
