@@ -103,8 +103,10 @@ export class WebhookDeliverer {
     }
     if (this.onDisk) return;
     if (this.known.size + events.length > this.config.maxInMemory) {
-      // From here on the store is the queue; a refill reads everything back in order.
+      // From here on the store is the queue; a refill reads everything back in order (now, if
+      // memory has room; else when deliveries have made room).
       this.onDisk = true;
+      this.maybeRefill();
       return;
     }
     for (const event of events) this.admit(event);
@@ -317,6 +319,10 @@ export class WebhookDeliverer {
       if (chain.length === 0) this.chains.delete(event.orderKey);
       else if (index === 0 && this.running) this.activate(chain[0]!);
     }
+    this.maybeRefill();
+  }
+
+  private maybeRefill(): void {
     if (this.onDisk && !this.refilling && this.running && this.known.size <= this.config.maxInMemory / 2) {
       void this.refill();
     }
