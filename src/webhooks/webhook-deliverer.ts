@@ -63,6 +63,7 @@ export class WebhookDeliverer {
   private refilling: Promise<void> | undefined;
   /** Events written while a refill reads the store: admitted after it, if it catches up. */
   private arrivedDuringRefill: PendingEvent[] = [];
+  private overflowedDuringRefill = false;
   private running = false;
   readonly counters: WebhookCounters = { delivered: 0, failedAttempts: 0, dead: 0, skipped: 0 };
 
@@ -98,7 +99,12 @@ export class WebhookDeliverer {
   enqueue(events: readonly PendingEvent[]): void {
     if (!this.running || events.length === 0) return;
     if (this.refilling) {
-      this.arrivedDuringRefill.push(...events);
+      // Kept for after the refill, up to what memory could take; past that the store has them.
+      if (this.arrivedDuringRefill.length + events.length <= this.config.maxInMemory) {
+        this.arrivedDuringRefill.push(...events);
+      } else {
+        this.overflowedDuringRefill = true;
+      }
       return;
     }
     if (this.onDisk) return;
@@ -355,7 +361,10 @@ export class WebhookDeliverer {
         const arrived = this.arrivedDuringRefill;
         this.arrivedDuringRefill = [];
         this.refilling = undefined;
-        if (caughtUp) {
+        if (this.overflowedDuringRefill) {
+          this.overflowedDuringRefill = false;
+          this.maybeRefill();
+        } else if (caughtUp) {
           this.onDisk = false;
           this.enqueue(arrived);
         }
