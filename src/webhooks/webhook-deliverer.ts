@@ -55,6 +55,7 @@ export class WebhookDeliverer {
   private readonly due = new MinHeap<PendingEvent>((e) => e.nextAttemptAt);
   private readonly destinations = new Map<string, Destination>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly replayAfterSettle = new Map<number, PendingEvent>();
   private readonly outcomes: GroupCommitter<EventOutcome>;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -93,6 +94,11 @@ export class WebhookDeliverer {
     await this.refilling;
     await Promise.all([...this.inFlight]);
     await this.outcomes.idle();
+  }
+
+  /** Hands over events a replay made pending again (delivered even if an older attempt is settling). */
+  replay(events: readonly PendingEvent[]): void {
+    this.enqueue(events.map((event) => ({ ...event, replayed: true })));
   }
 
   /** Hands over events just committed to the store. */
@@ -135,7 +141,11 @@ export class WebhookDeliverer {
   }
 
   private admit(event: PendingEvent): void {
-    if (this.known.has(event.seq)) return;
+    if (this.known.has(event.seq)) {
+      // A replay of an event still being settled: deliver it again once that is done.
+      if (event.replayed) this.replayAfterSettle.set(event.seq, event);
+      return;
+    }
     this.known.add(event.seq);
     const chain = this.chains.get(event.orderKey);
     if (!chain) {
@@ -229,7 +239,8 @@ export class WebhookDeliverer {
 
   private async deliver(event: PendingEvent, destination: Destination): Promise<void> {
     const record = await loadEventForDelivery(this.store, event.seq);
-    if (record?.event.state !== 'pending') {
+    // Delivered meanwhile by another path (a duplicate hand-over): not again, unless replayed.
+    if (!record || (record.event.state !== 'pending' && !event.replayed)) {
       this.finish(event);
       return;
     }
@@ -318,6 +329,11 @@ export class WebhookDeliverer {
 
   private finish(event: PendingEvent): void {
     this.known.delete(event.seq);
+    const replay = this.replayAfterSettle.get(event.seq);
+    if (replay) {
+      this.replayAfterSettle.delete(event.seq);
+      if (this.running) this.admit(replay);
+    }
     const chain = this.chains.get(event.orderKey);
     if (chain) {
       const index = chain.indexOf(event);

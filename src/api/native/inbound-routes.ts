@@ -4,8 +4,8 @@ import { AccessPolicy, requireCapability } from '../../accounts/access-policy.js
 import { audit } from '../../accounts/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { toE164 } from '../../core/phone-numbers.js';
-import { addressReadings } from '../../inbound/inbound-addresses.js';
 import type { Gateway } from '../../gateway.js';
+import { addressReadings } from '../../inbound/inbound-addresses.js';
 import { findInbound, type InboundRow, listInbound } from '../../store/queries/inbound.js';
 import { addOptOut, listOptOuts, removeOptOut } from '../../store/queries/opt-outs.js';
 import { zodToValidationError } from '../zod-errors.js';

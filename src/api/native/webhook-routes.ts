@@ -211,7 +211,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
     const event = await findEvent(store, request.params.id, accountIds);
     if (!event) throw new NotFoundError(`Event ${request.params.id}`);
     const replayed = await replayEvents(store, { ids: [event.id], accountIds }, Date.now(), 1);
-    gateway.webhooks.enqueue(replayed);
+    gateway.webhooks.replay(replayed);
     return { replayed: replayed.length, event: eventView((await findEvent(store, event.id))!) };
   });
 
@@ -233,7 +233,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
       Date.now(),
       MAX_REPLAY,
     );
-    gateway.webhooks.enqueue(replayed);
+    gateway.webhooks.replay(replayed);
     return { replayed: replayed.length, limitedTo: MAX_REPLAY };
   });
 }

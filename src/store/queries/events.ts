@@ -15,6 +15,8 @@ export interface PendingEvent {
   nextAttemptAt: number;
   /** When the event became pending (created or replayed). */
   readonly pendingSince: number;
+  /** Made pending again by a replay (delivered even if an earlier attempt's outcome lands later). */
+  readonly replayed?: boolean;
 }
 
 export const EVENT_STATES = ['pending', 'delivered', 'dead', 'skipped'] as const;

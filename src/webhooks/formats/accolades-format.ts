@@ -9,7 +9,9 @@ const ERROR_STATUSES = new Set(['rejected', 'failed', 'expired', 'canceled', 'un
  * did. Later receipts are not reported: the seed's API has no notification for them.
  */
 export const accoladesFormat: PayloadFormat = ({ event, message }) => {
-  const sentBefore = message?.sentAt !== null && message?.sentAt !== undefined && message.sentAt < event.at;
+  // Once the carrier has the message its `sent` report is the one this API gets; a later failure
+  // (even one whose receipt is stamped before the submission was acknowledged) is not reported.
+  const sentBefore = message?.sentAt !== null && message?.sentAt !== undefined;
   let fields: Record<string, string>;
   if (event.status === 'sent') {
     fields = { apiName: 'sms', type: 'deliveryReport', status: 'sent', id: message?.clientRef ?? '' };

@@ -1,6 +1,9 @@
 import { FINAL_STATUSES } from '../../core/statuses.js';
 import type { PayloadFormat } from './payload-format.js';
 
+/** Statuses reported once the upstream has the message: their payload shows when it was sent. */
+const AFTER_SENT = new Set(['sent', 'delivered', 'undelivered', 'expired', 'rejected']);
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** smsgate's own JSON payload (docs/webhooks.md). */
@@ -37,11 +40,7 @@ export const nativeFormat: PayloadFormat = ({ event, message, inbound }) => {
       metadata: message?.metadata ? (JSON.parse(message.metadata) as unknown) : null,
       timestamps: {
         createdAt: iso(message?.createdAt ?? null),
-        sentAt: iso(
-          message?.sentAt !== null && message?.sentAt !== undefined && message.sentAt <= event.at
-            ? message.sentAt
-            : null,
-        ),
+        sentAt: AFTER_SENT.has(event.status ?? '') ? iso(message?.sentAt ?? null) : null,
         at: iso(event.at),
       },
     },
