@@ -1,6 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 
-import { INSERT_STATUS_EVENT_SQLITE } from './queries/events.js';
+import { EVENT_TARGETS_SQLITE, INSERT_STATUS_EVENTS_SQLITE } from './queries/events.js';
 
 type Statement = SqliteDatabase.Statement;
 
@@ -15,7 +15,8 @@ export interface SqliteStatements {
   insertIdempotency: Statement;
   addUsage: Statement;
   debitBalance: Statement;
-  insertStatusEvent: Statement;
+  insertStatusEvents: Statement;
+  eventTargets: Statement;
 }
 
 const cache = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
@@ -80,7 +81,8 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
         'INSERT INTO account_usage (account_id, period, segments) VALUES (?, ?, ?) ON CONFLICT (account_id, period) DO UPDATE SET segments = account_usage.segments + excluded.segments',
       ),
       debitBalance: sqlite.prepare('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ?'),
-      insertStatusEvent: sqlite.prepare(INSERT_STATUS_EVENT_SQLITE),
+      insertStatusEvents: sqlite.prepare(INSERT_STATUS_EVENTS_SQLITE),
+      eventTargets: sqlite.prepare(EVENT_TARGETS_SQLITE).pluck(),
       insertIdempotency: sqlite.prepare(
         'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),

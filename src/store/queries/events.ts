@@ -60,16 +60,40 @@ export function toPendingEvent(row: {
   };
 }
 
-/** SQL (SQLite, one candidate) writing a status event if the message has a webhook URL. */
-export const INSERT_STATUS_EVENT_SQLITE = `
+/**
+ * SQL (SQLite) writing the events of a whole batch of candidates in one statement: the candidates
+ * come as one JSON array of `[eventId, messageId, status, code, detail, at]`, so a flush of
+ * thousands of changes costs one call, and messages without a webhook URL cost an index probe.
+ */
+export const INSERT_STATUS_EVENTS_SQLITE = `
   INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
                       state, attempts, next_attempt_at, pending_since, created_at)
-  SELECT ?, m.account_id, 'message.status', m.id, m.id, ?, ?, ?, ?,
+  SELECT json_extract(j.value, '$[0]'), m.account_id, 'message.status', m.id, m.id,
+         json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'),
+         json_extract(j.value, '$[5]'),
          COALESCE(m.callback_url, a.status_webhook_url), COALESCE(m.callback_format, 'native'),
-         'pending', 0, ?, ?, ?
-  FROM messages m LEFT JOIN accounts a ON a.id = m.account_id
-  WHERE m.id = ? AND COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL
+         'pending', 0, @now, @now, @now
+  FROM json_each(@candidates) AS j
+  JOIN messages m ON m.id = json_extract(j.value, '$[1]')
+  LEFT JOIN accounts a ON a.id = m.account_id
+  WHERE COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL
+  ORDER BY j.key
   RETURNING ${PENDING_COLUMNS}`;
+
+/**
+ * SQL (SQLite): which of a JSON array of message ids have a webhook URL (their positions). Cheap
+ * (one call, index probes only), so the full insert above runs only for messages that need it.
+ */
+export const EVENT_TARGETS_SQLITE = `
+  SELECT j.key FROM json_each(?) AS j
+  JOIN messages m ON m.id = j.value
+  LEFT JOIN accounts a ON a.id = m.account_id
+  WHERE COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL`;
+
+/** The JSON parameter of `INSERT_STATUS_EVENTS_SQLITE`. */
+export function statusEventsJson(candidates: readonly StatusEventCandidate[]): string {
+  return JSON.stringify(candidates.map((c) => [c.eventId, c.messageId, c.status, c.code, c.detail, c.at]));
+}
 
 /**
  * Writes the events of status transitions, inside the caller's transaction, for the messages that

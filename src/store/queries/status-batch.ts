@@ -7,6 +7,7 @@ import {
   insertStatusEvents,
   type PendingEvent,
   type StatusEventCandidate,
+  statusEventsJson,
   toPendingEvent,
 } from './events.js';
 import { insertHistory } from './messages-insert.js';
@@ -136,20 +137,16 @@ function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, n
   for (const u of batch.partUpdates) {
     statements.updatePart.run(u.status, u.code, u.updatedAt, u.messageId, u.partIndex);
   }
-  const events: PendingEvent[] = [];
-  for (const e of batch.events) {
-    const row = statements.insertStatusEvent.get(
-      e.eventId,
-      e.status,
-      e.code,
-      e.detail,
-      e.at,
-      now,
-      now,
-      now,
-      e.messageId,
-    ) as Parameters<typeof toPendingEvent>[0] | undefined;
-    if (row) events.push(toPendingEvent(row));
-  }
-  return events;
+  if (batch.events.length === 0) return [];
+  const targets = statements.eventTargets.all(
+    JSON.stringify(batch.events.map((e) => e.messageId)),
+  ) as number[];
+  if (targets.length === 0) return [];
+  const candidates =
+    targets.length === batch.events.length ? batch.events : targets.map((i) => batch.events[i]!);
+  const rows = statements.insertStatusEvents.all({
+    now,
+    candidates: statusEventsJson(candidates),
+  }) as Parameters<typeof toPendingEvent>[0][];
+  return rows.map(toPendingEvent).sort((a, b) => a.seq - b.seq);
 }
