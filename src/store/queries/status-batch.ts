@@ -142,6 +142,7 @@ function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, n
     JSON.stringify(batch.events.map((e) => e.messageId)),
   ) as number[];
   if (targets.length === 0) return [];
+  targets.sort((a, b) => a - b);
   const candidates =
     targets.length === batch.events.length ? batch.events : targets.map((i) => batch.events[i]!);
   const rows = statements.insertStatusEvents.all({
