@@ -36,7 +36,9 @@ export async function startGateway(
   const configFile = join(dataDir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/smsgate.js', 'serve'], {
+  // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway process.
+  const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/smsgate.js', 'serve'], {
     env: {
       ...process.env,
       SMSGATE_PORT: String(port),

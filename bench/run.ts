@@ -5,21 +5,30 @@
  *  - end-to-end rate through the `sim` connector (accepted → delivered),
  *  - the gateway's peak RSS.
  * BENCH_SECONDS (default 10) sets the ingest duration; BENCH_DATABASE_URL=postgres://… runs it on
- * PostgreSQL; BENCH_SQLITE_SYNCHRONOUS=normal trades power-loss durability for speed on SQLite.
+ * PostgreSQL; BENCH_SQLITE_SYNCHRONOUS=normal trades power-loss durability for speed on SQLite;
+ * BENCH_WEBHOOKS=1 gives every message a callbackUrl on a local receiver and also prints how fast
+ * the status events (sent, delivered) reach it.
  */
 import { rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { BENCH_ADMIN_KEY, startGateway, stats } from './gateway-process.js';
+import { BenchReceiver } from './webhook-receiver.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 const sqliteSynchronous = process.env.BENCH_SQLITE_SYNCHRONOUS;
+const webhooks = process.env.BENCH_WEBHOOKS === '1';
+/** Events per delivered message: `sent` and `delivered`. */
+const EVENTS_PER_MESSAGE = 2;
 const FINAL = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'canceled'];
 
 async function main(): Promise<void> {
+  const receiver = webhooks ? await BenchReceiver.start() : undefined;
+  callbackUrl = receiver?.url;
   const gateway = await startGateway(
     {
+      ...(receiver ? { webhooks: { allowPrivateAddresses: true, concurrencyPerDestination: 64 } } : {}),
       connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 10, window: 5000 }],
       queue: { maxQueued: 5_000_000 },
       ...(databaseUrl ? { databaseUrl } : {}),
@@ -29,11 +38,13 @@ async function main(): Promise<void> {
   );
   try {
     console.log(
-      `smsgate benchmark: ${connections} connections, ${seconds}s, store ${databaseUrl ? 'PostgreSQL' : `SQLite (synchronous ${sqliteSynchronous ?? 'full'})`}`,
+      `smsgate benchmark: ${connections} connections, ${seconds}s, store ${databaseUrl ? 'PostgreSQL' : `SQLite (synchronous ${sqliteSynchronous ?? 'full'})`}${receiver ? ', webhooks on' : ''}`,
     );
     // Warm-up: JIT, prepared statements, page cache.
     await autocannon({ url: `${gateway.url}/v1/messages`, connections: 10, amount: 2000, ...request() });
     await waitForAllFinal(gateway.url, 60_000);
+    if (receiver) await receiver.waitFor(2000 * EVENTS_PER_MESSAGE, 120_000);
+    const eventsBefore = receiver?.received ?? 0;
     const before = await stats(gateway.url);
     const alreadyFinal = countFinal(before.messages);
 
@@ -63,15 +74,24 @@ async function main(): Promise<void> {
     console.log(
       `end to end        ${fmt(e2eRate)} messages/s accepted → final (${finals} messages, last final ${((doneAt - ingestEnded) / 1000).toFixed(1)} s after ingest ended)`,
     );
+    if (receiver) {
+      const expected = eventsBefore + finals * EVENTS_PER_MESSAGE;
+      const lastEventAt = await receiver.waitFor(expected, 600_000);
+      console.log(
+        `webhook events    ${fmt((expected - eventsBefore) / ((lastEventAt - started) / 1000))} events/s delivered (${expected - eventsBefore} events, last ${((lastEventAt - doneAt) / 1000).toFixed(1)} s after the last final status)`,
+      );
+    }
     console.log(`statuses          ${JSON.stringify(after.messages)}`);
     console.log(`peak RSS          ${gateway.peakRssMiB()} MiB`);
   } finally {
+    receiver?.close();
     await gateway.stop();
     rmSync(gateway.dataDir, { recursive: true, force: true });
   }
 }
 
 let sequence = 0;
+let callbackUrl: string | undefined;
 
 /**
  * One POST with a different recipient each time (valid UK mobile numbers that match none of the
@@ -88,7 +108,7 @@ function request() {
           sequence = (sequence + 1) % 10_000;
           // 07911 1xxxx7: 10,000 valid UK mobile numbers, none ending in a simulator failure suffix.
           const to = `+4479111${String(sequence).padStart(4, '0')}7`;
-          return { ...req, body: JSON.stringify({ to, text: 'Your code is 123456' }) };
+          return { ...req, body: JSON.stringify({ to, text: 'Your code is 123456', callbackUrl }) };
         },
       },
     ],

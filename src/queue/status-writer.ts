@@ -1,5 +1,4 @@
 import type { Insertable } from 'kysely';
-import { newId } from '../core/ids.js';
 import type { MessageStatus } from '../core/statuses.js';
 import type { Store } from '../store/open-store.js';
 import { isEventStatus, type PendingEvent, type StatusEventCandidate } from '../store/queries/events.js';
@@ -94,7 +93,6 @@ export class StatusWriter {
       });
       if (isEventStatus(change.status)) {
         events.push({
-          eventId: newId('evt'),
           messageId: change.id,
           status: change.status,
           code: change.code ?? null,

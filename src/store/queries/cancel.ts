@@ -1,4 +1,3 @@
-import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
 import { insertStatusEvents, type PendingEvent } from './events.js';
 
@@ -29,7 +28,6 @@ export async function cancelMessage(
       trx,
       [
         {
-          eventId: newId('evt'),
           messageId: id,
           status: 'canceled',
           code: null,

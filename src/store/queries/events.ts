@@ -1,6 +1,9 @@
+import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
 import type { Database, EventsTable } from '../schema.js';
+import { sqliteTransaction } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
 
 export type EventRow = Selectable<EventsTable>;
@@ -24,7 +27,6 @@ export type EventState = (typeof EVENT_STATES)[number];
 
 /** A status transition that may become an event (when the message has somewhere to send it). */
 export interface StatusEventCandidate {
-  eventId: string;
   messageId: string;
   status: string;
   code: string | null;
@@ -92,7 +94,8 @@ export const EVENT_TARGETS_SQLITE = `
 
 /** The JSON parameter of `INSERT_STATUS_EVENTS_SQLITE`. */
 export function statusEventsJson(candidates: readonly StatusEventCandidate[]): string {
-  return JSON.stringify(candidates.map((c) => [c.eventId, c.messageId, c.status, c.code, c.detail, c.at]));
+  // Event ids are made only for the candidates that become events (most messages have no webhook).
+  return JSON.stringify(candidates.map((c) => [newId('evt'), c.messageId, c.status, c.code, c.detail, c.at]));
 }
 
 /**
@@ -108,7 +111,7 @@ export async function insertStatusEvents(
   for (const slice of chunk(candidates, 500)) {
     const rows = slice.map(
       (c, i) =>
-        sql`(${c.eventId}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
+        sql`(${newId('evt')}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
     );
     const result = await sql<Parameters<typeof toPendingEvent>[0]>`
       INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
@@ -158,21 +161,25 @@ export interface EventOutcome {
   deliveredAt: number | null;
 }
 
+const sqliteOutcomeStatements = new WeakMap<object, SqliteDatabase.Statement>();
+
 /** Stores attempt outcomes in one transaction. */
 export async function storeEventOutcomes(store: Store, outcomes: readonly EventOutcome[]): Promise<void> {
   if (store.sqlite) {
     const sqlite = store.sqlite;
-    const update = sqlite.prepare(
-      'UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE seq = ?',
-    );
-    while (sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
-    sqlite
-      .transaction(() => {
-        for (const o of outcomes) {
-          update.run(o.state, o.attempts, o.nextAttemptAt, o.lastError, o.deliveredAt, o.seq);
-        }
-      })
-      .immediate();
+    let update = sqliteOutcomeStatements.get(sqlite);
+    if (!update) {
+      update = sqlite.prepare(
+        'UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE seq = ?',
+      );
+      sqliteOutcomeStatements.set(sqlite, update);
+    }
+    const statement = update;
+    await sqliteTransaction(sqlite, () => {
+      for (const o of outcomes) {
+        statement.run(o.state, o.attempts, o.nextAttemptAt, o.lastError, o.deliveredAt, o.seq);
+      }
+    });
     return;
   }
   await store.db.transaction().execute(async (trx) => {
@@ -303,71 +310,116 @@ export interface EventForDelivery {
   } | null;
 }
 
+/**
+ * Everything one delivery needs in one query: the event, its message (status events) or inbound
+ * message with the message it answers, and the account's signing secret.
+ */
+const EVENT_FOR_DELIVERY_SQL = `
+  SELECT e.seq, e.id, e.account_id, e.type, e.message_id, e.inbound_id, e.order_key, e.status, e.code,
+         e.detail, e.at, e.url, e.format, e.state, e.attempts, e.next_attempt_at, e.pending_since,
+         e.last_error, e.delivered_at, e.created_at,
+         a.webhook_secret AS secret,
+         m.id AS m_id, m.to_number AS m_to, m.sender AS m_from, m.client_ref AS m_client_ref,
+         m.segments AS m_segments, m.created_at AS m_created_at, m.sent_at AS m_sent_at, m.metadata AS m_metadata,
+         i.id AS i_id, i.from_number AS i_from, i.to_number AS i_to, i.body AS i_text, i.connector AS i_connector,
+         i.received_at AS i_received_at, i.message_id AS i_message_id, i.keyword AS i_keyword,
+         r.client_ref AS i_client_ref
+  FROM events e
+  LEFT JOIN accounts a ON a.id = e.account_id
+  LEFT JOIN messages m ON m.id = e.message_id AND e.type = 'message.status'
+  LEFT JOIN inbound_messages i ON i.id = e.inbound_id
+  LEFT JOIN messages r ON r.id = i.message_id
+  WHERE e.seq = `;
+
+interface EventForDeliveryRow extends EventRow {
+  secret: string | null;
+  m_id: string | null;
+  m_to: string;
+  m_from: string | null;
+  m_client_ref: string | null;
+  m_segments: number;
+  m_created_at: number;
+  m_sent_at: number | null;
+  m_metadata: string | null;
+  i_id: string | null;
+  i_from: string;
+  i_to: string;
+  i_text: string;
+  i_connector: string;
+  i_received_at: number;
+  i_message_id: string | null;
+  i_keyword: string | null;
+  i_client_ref: string | null;
+}
+
+const sqliteEventStatements = new WeakMap<object, SqliteDatabase.Statement>();
+
 /** Loads what delivering the event needs (undefined if the event is gone). */
 export async function loadEventForDelivery(store: Store, seq: number): Promise<EventForDelivery | undefined> {
-  const event = await store.db.selectFrom('events').selectAll().where('seq', '=', seq).executeTakeFirst();
-  if (!event) return undefined;
-  const account = await store.db
-    .selectFrom('accounts')
-    .select('webhook_secret')
-    .where('id', '=', event.account_id)
-    .executeTakeFirst();
-  let message: EventForDelivery['message'] = null;
-  if (event.message_id !== null && event.type === 'message.status') {
-    const m = await store.db
-      .selectFrom('messages')
-      .select(['id', 'to_number', 'sender', 'client_ref', 'segments', 'created_at', 'sent_at', 'metadata'])
-      .where('id', '=', event.message_id)
-      .executeTakeFirst();
-    if (m) {
-      message = {
-        id: m.id,
-        to: m.to_number,
-        from: m.sender,
-        clientRef: m.client_ref,
-        segments: m.segments,
-        createdAt: Number(m.created_at),
-        sentAt: m.sent_at === null ? null : Number(m.sent_at),
-        metadata: m.metadata,
-      };
+  let row: EventForDeliveryRow | undefined;
+  if (store.sqlite) {
+    let statement = sqliteEventStatements.get(store.sqlite);
+    if (!statement) {
+      statement = store.sqlite.prepare(`${EVENT_FOR_DELIVERY_SQL}?`);
+      sqliteEventStatements.set(store.sqlite, statement);
     }
+    row = statement.get(seq) as EventForDeliveryRow | undefined;
+  } else {
+    row = (await sql<EventForDeliveryRow>`${sql.raw(EVENT_FOR_DELIVERY_SQL)}${seq}`.execute(store.db))
+      .rows[0];
   }
-  let inbound: EventForDelivery['inbound'] = null;
-  if (event.inbound_id !== null) {
-    const i = await store.db
-      .selectFrom('inbound_messages')
-      .leftJoin('messages', 'messages.id', 'inbound_messages.message_id')
-      .select([
-        'inbound_messages.id',
-        'inbound_messages.from_number',
-        'inbound_messages.to_number',
-        'inbound_messages.body',
-        'inbound_messages.connector',
-        'inbound_messages.received_at',
-        'inbound_messages.message_id',
-        'inbound_messages.keyword',
-        'messages.client_ref',
-      ])
-      .where('inbound_messages.id', '=', event.inbound_id)
-      .executeTakeFirst();
-    if (i) {
-      inbound = {
-        id: i.id,
-        from: i.from_number,
-        to: i.to_number,
-        text: i.body,
-        connector: i.connector,
-        receivedAt: Number(i.received_at),
-        messageId: i.message_id,
-        keyword: i.keyword,
-        clientRef: i.client_ref,
-      };
-    }
-  }
+  if (!row) return undefined;
+  const num = (value: number | null) => (value === null ? null : Number(value));
   return {
-    event: { ...event, seq: Number(event.seq), at: Number(event.at), created_at: Number(event.created_at) },
-    secret: account?.webhook_secret ?? null,
-    message,
-    inbound,
+    event: {
+      seq: Number(row.seq),
+      id: row.id,
+      account_id: row.account_id,
+      type: row.type,
+      message_id: row.message_id,
+      inbound_id: row.inbound_id,
+      order_key: row.order_key,
+      status: row.status,
+      code: row.code,
+      detail: row.detail,
+      at: Number(row.at),
+      url: row.url,
+      format: row.format,
+      state: row.state,
+      attempts: Number(row.attempts),
+      next_attempt_at: Number(row.next_attempt_at),
+      pending_since: Number(row.pending_since),
+      last_error: row.last_error,
+      delivered_at: num(row.delivered_at),
+      created_at: Number(row.created_at),
+    },
+    secret: row.secret,
+    message:
+      row.m_id === null
+        ? null
+        : {
+            id: row.m_id,
+            to: row.m_to,
+            from: row.m_from,
+            clientRef: row.m_client_ref,
+            segments: Number(row.m_segments),
+            createdAt: Number(row.m_created_at),
+            sentAt: num(row.m_sent_at),
+            metadata: row.m_metadata,
+          },
+    inbound:
+      row.i_id === null
+        ? null
+        : {
+            id: row.i_id,
+            from: row.i_from,
+            to: row.i_to,
+            text: row.i_text,
+            connector: row.i_connector,
+            receivedAt: Number(row.i_received_at),
+            messageId: row.i_message_id,
+            keyword: row.i_keyword,
+            clientRef: row.i_client_ref,
+          },
   };
 }
