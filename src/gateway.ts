@@ -16,13 +16,34 @@ import { InboundService } from './inbound/inbound-service.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
+import { routeSchema } from './routing/route-schema.js';
 import { Router } from './routing/router.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
 import { purgeIdempotencyKeys } from './store/queries/idempotency.js';
+import { loadSavedRoutes } from './store/queries/routes.js';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
 import { WebhookClient } from './webhooks/webhook-request.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+
+/**
+ * Puts a route table saved through the admin API in place of the config file's. One that no longer
+ * fits the connectors (one was removed from the config) is reported and the config's table used.
+ */
+async function applySavedRoutes(store: Store, router: Router, logger: Logger): Promise<'config' | 'api'> {
+  const saved = await loadSavedRoutes(store);
+  if (saved === undefined) return 'config';
+  try {
+    router.replace(saved.map((route) => routeSchema.parse(route)));
+    return 'api';
+  } catch (error) {
+    logger.error(
+      { err: error },
+      "the route table saved through the API does not fit the configured connectors; using the config file's routes until it is replaced (PUT /v1/routes) or removed (DELETE /v1/routes)",
+    );
+    return 'config';
+  }
+}
 const PARTS_RELEASE_INTERVAL_MS = 60_000;
 
 export interface GatewayOptions {
@@ -46,6 +67,8 @@ export class Gateway {
   readonly generatedAdminKey: string | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
   private partsRelease: NodeJS.Timeout | undefined;
+  /** Where the route table in use came from: the config file, or saved through the admin API. */
+  routesSource: 'config' | 'api';
   /** Refuses addresses that keep failing authentication (shared by every API dialect). */
   readonly authFailures: AuthFailureLimiter;
 
@@ -65,8 +88,11 @@ export class Gateway {
     readonly webhookClient: WebhookClient,
     readonly inbound: InboundService,
     readonly optOuts: OptOutRegistry,
+    readonly router: Router,
+    routesSource: 'config' | 'api',
     generatedAdminKey: string | undefined,
   ) {
+    this.routesSource = routesSource;
     this.generatedAdminKey = generatedAdminKey;
     this.authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
     this.http = buildHttpServer(this);
@@ -113,7 +139,11 @@ export class Gateway {
           throw new Error(`two connectors are named "${connectorConfig.name}"`);
         connectors.set(connectorConfig.name, createConnector(connectorConfig, sink));
       }
-      const router = new Router(config, [...connectors.keys()]);
+      const router = new Router(config.routes, [...connectors.keys()], (name) => {
+        const state = connectors.get(name)?.status().state;
+        return state !== 'down' && state !== 'stopped';
+      });
+      const routesSource = await applySavedRoutes(store, router, logger);
       dispatcher = new Dispatcher({
         store,
         writer,
@@ -122,6 +152,7 @@ export class Gateway {
         defaultConnector: connectorConfigs[0]!.name,
         queue: config.queue,
         logger,
+        routing: router,
         refuse: (item) =>
           optOuts.isOptedOut(item.accountId, item.to)
             ? { code: 'opted_out', detail: 'the recipient opted out after the message was accepted' }
@@ -150,6 +181,8 @@ export class Gateway {
         webhookClient,
         inbound,
         optOuts,
+        router,
+        routesSource,
         bootstrap?.generatedKey,
       );
     } catch (error) {

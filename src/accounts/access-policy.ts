@@ -30,6 +30,7 @@ export const CAPABILITIES = {
   'messages:count-all-accounts': ['admin'],
   'webhooks:read-all': ['admin'],
   'connectors:simulate-inbound': ['admin'],
+  'routes:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -7,6 +7,7 @@ import { registerAdminRoutes } from './native/admin-routes.js';
 import { registerConnectorRoutes } from './native/connector-routes.js';
 import { registerInboundRoutes } from './native/inbound-routes.js';
 import { registerMessageRoutes } from './native/message-routes.js';
+import { registerRouteRoutes } from './native/route-routes.js';
 import { registerWebhookRoutes } from './native/webhook-routes.js';
 
 /** Builds the HTTP server: health, the native /v1 API (and, later, the dialects). */
@@ -40,5 +41,6 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   registerAdminRoutes(app, gateway);
   registerWebhookRoutes(app, gateway);
   registerInboundRoutes(app, gateway);
+  registerRouteRoutes(app, gateway);
   return app;
 }

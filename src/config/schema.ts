@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsSchema } from '../accounts/opt-out-keywords.js';
 import { smppConnectorSchema } from '../connectors/smpp/smpp-connector-config.js';
+import { routeSchema } from '../routing/route-schema.js';
 
 /** A destination-matching rule of the built-in simulator and what happens to matching messages. */
 const simRuleSchema = z
@@ -38,17 +39,6 @@ const simConnectorSchema = z
   .strict();
 
 export const connectorSchema = z.discriminatedUnion('type', [simConnectorSchema, smppConnectorSchema]);
-
-const routeSchema = z
-  .object({
-    /** Destination prefix in E.164 (`+44`, `+4477`); the longest match wins. Omit for a catch-all. */
-    prefix: z
-      .string()
-      .regex(/^\+\d*$/, 'an E.164 prefix such as +44')
-      .optional(),
-    connector: z.string().min(1),
-  })
-  .strict();
 
 export const configSchema = z
   .object({

@@ -176,7 +176,10 @@ export class AcceptService {
     const items: DispatchItem[] = [];
     const messages: AcceptedMessage[] = [];
     recipients.forEach((to, i) => {
-      const route = this.router.resolve(to, single ? names.to : `${names.to}[${i}]`);
+      const route = this.router.resolve(
+        { to, accountId, channel: input.channel, sender: sender?.value ?? null },
+        single ? names.to : `${names.to}[${i}]`,
+      );
       const id = newMessageId();
       rows.push({
         id,
@@ -218,6 +221,7 @@ export class AcceptService {
         segments: analysis.segments,
         priority,
         connector: route.connector,
+        route: route.route,
         expiresAt,
         attempts: 0,
         scheduled: scheduleAt !== null,

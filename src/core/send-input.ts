@@ -15,6 +15,8 @@ export interface SendInput {
   readonly metadata?: Readonly<Record<string, unknown>> | undefined;
   /** The payload format of status callbacks (set by the API dialect; native when absent). */
   readonly callbackFormat?: string | undefined;
+  /** A channel or provider the caller asks for; routes may match on it (seed 000's `channel`). */
+  readonly channel?: string | undefined;
   /** The sender expects an answer: the message shows `awaitingReply` until one arrives. */
   readonly replyRequired?: boolean | undefined;
 }

@@ -14,6 +14,8 @@ export interface DispatchItem {
   readonly segments: number;
   readonly priority: number;
   connector: string;
+  /** The route that chose the connector (failover and weighted routes offer others after a failure). */
+  readonly route: string | null;
   readonly expiresAt: number;
   /** Submission attempts made so far. */
   attempts: number;
@@ -34,6 +36,7 @@ export function dispatchItemFromRow(row: MessageRow, fallbackConnector: string):
     segments: row.segments,
     priority: row.priority,
     connector: row.connector ?? fallbackConnector,
+    route: row.route,
     expiresAt: row.expires_at,
     attempts: row.attempts,
     scheduled: row.status === 'scheduled',

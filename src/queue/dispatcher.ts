@@ -36,7 +36,17 @@ export interface DispatcherOptions {
    * recipient who opted out after a message was accepted, e.g. while it was scheduled).
    */
   refuse?: (item: DispatchItem) => { code: string; detail: string } | null;
+  /** The route table: other connectors after a retryable failure, or when one is down. */
+  routing?: {
+    /** Another connector to try now, after `failed` failed (failover and weighted routes). */
+    next(route: string | null, failed: string): string | undefined;
+    /** The connector a retry after backoff should use. */
+    current(route: string | null, fallback: string): string;
+  };
 }
+
+/** How often messages waiting for a connector that is down are offered to their routes' others. */
+const MOVE_AWAY_INTERVAL_MS = 1000;
 
 /**
  * Moves accepted messages to their connectors. Accepted messages enter an in-memory ready queue
@@ -66,6 +76,7 @@ export class Dispatcher {
   private refilling = false;
   private skippedWhileScanning = false;
   private pumpScheduled = false;
+  private readonly lastMoveAway = new Map<string, number>();
   private running = false;
   private drained: (() => void) | undefined;
 
@@ -263,6 +274,7 @@ export class Dispatcher {
     for (const [name, queue] of this.queues) {
       const connector = this.options.connectors.get(name)!;
       let room = connector.available();
+      if (room === 0 && queue.length > 0) this.moveAwayFromDown(name, connector, queue, now);
       while (room > 0 && queue.length > 0) {
         const item = queue.shift()!;
         this.inMemory--;
@@ -364,7 +376,17 @@ export class Dispatcher {
       });
       return;
     }
-    const due = at + retryDelayMs(item.attempts, retryBaseMs, retryMaxMs);
+    const failedVia = item.connector;
+    const alternative = this.options.routing?.next(item.route, failedVia);
+    let due: number;
+    if (alternative) {
+      // Failover: the route's next connector takes it now.
+      item.connector = alternative;
+      due = at;
+    } else {
+      due = at + retryDelayMs(item.attempts, retryBaseMs, retryMaxMs);
+      if (this.options.routing) item.connector = this.options.routing.current(item.route, failedVia);
+    }
     if (due >= item.expiresAt) {
       this.finish(item, {
         id: item.id,
@@ -381,7 +403,9 @@ export class Dispatcher {
       status: 'queued',
       at,
       code,
-      detail: `attempt ${item.attempts} failed, retrying: ${failure.message}`,
+      detail: alternative
+        ? `attempt ${item.attempts} via ${failedVia} failed, trying ${alternative}: ${failure.message}`
+        : `attempt ${item.attempts} failed, retrying: ${failure.message}`,
       nextAttemptAt: due,
     });
     if (this.scheduler.add({ id: item.id, due, item })) {
@@ -389,6 +413,36 @@ export class Dispatcher {
     } else {
       this.settle(item.id, write);
     }
+  }
+
+  /**
+   * A connector that is down cannot drain its queue: offer its messages to the other connectors
+   * of their routes (at most once a second per connector, as it walks the whole queue).
+   */
+  private moveAwayFromDown(name: string, connector: Connector, queue: ReadyQueue, now: number): void {
+    const routing = this.options.routing;
+    if (!routing || connector.status().state !== 'down') return;
+    if (now - (this.lastMoveAway.get(name) ?? 0) < MOVE_AWAY_INTERVAL_MS) return;
+    this.lastMoveAway.set(name, now);
+    const stay: DispatchItem[] = [];
+    let moved = 0;
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      const alternative = routing.next(item.route, name);
+      const target = alternative === undefined ? undefined : this.queues.get(alternative);
+      if (target) {
+        item.connector = alternative!;
+        target.push(item);
+        moved++;
+      } else {
+        stay.push(item);
+      }
+    }
+    for (const item of stay) queue.push(item);
+    if (moved > 0)
+      this.options.logger.info(
+        { connector: name, moved },
+        'connector is down; messages moved to other connectors of their routes',
+      );
   }
 
   /** Records a final status for a message that never reached `sent`. */

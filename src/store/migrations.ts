@@ -330,6 +330,20 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0007_routes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('routes')
+          .addColumn('position', 'integer', (c) => c.primaryKey())
+          .addColumn('definition', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

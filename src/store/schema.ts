@@ -21,6 +21,20 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   opt_outs: OptOutsTable;
   inbound_parts: InboundPartsTable;
+  routes: RoutesTable;
+  settings: SettingsTable;
+}
+
+/** The route table saved through the admin API, one JSON definition per position. */
+export interface RoutesTable {
+  position: number;
+  definition: string;
+}
+
+/** Small named values the gateway keeps (e.g. that a route table was saved). */
+export interface SettingsTable {
+  key: string;
+  value: string;
 }
 
 /** One part of a concatenated inbound message whose other parts have not all arrived. */

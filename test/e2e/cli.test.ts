@@ -199,7 +199,7 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
       assert.equal(first.code, 0, first.stderr);
       assert.equal(
         first.stdout,
-        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs to ${file}\n`,
+        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes to ${file}\n`,
       );
       assert.ok(existsSync(file));
       const second = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
@@ -221,7 +221,7 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
         assert.match(
           first.stdout,
           new RegExp(
-            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs to postgres://.*/${database.name}\\n$`,
+            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes to postgres://.*/${database.name}\\n$`,
           ),
         );
         const second = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });

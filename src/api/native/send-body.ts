@@ -16,6 +16,7 @@ const sendBodySchema = z
     clientRef: z.string().optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     replyRequired: z.boolean().optional(),
+    channel: z.string().min(1).max(64).optional(),
   })
   .strict();
 
@@ -42,6 +43,7 @@ export function parseSendBody(body: unknown): SendInput {
     clientRef: value.clientRef,
     metadata: value.metadata,
     replyRequired: value.replyRequired,
+    channel: value.channel,
   };
 }
 
