@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Gateway } from '../gateway.js';
+import { registerCallbackRoutes } from './callback-routes.js';
 import { nativeErrorHandler, toErrorResponse } from './error-body.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput } from './input-safety.js';
@@ -42,5 +43,6 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   registerWebhookRoutes(app, gateway);
   registerInboundRoutes(app, gateway);
   registerRouteRoutes(app, gateway);
+  void registerCallbackRoutes(app, gateway);
   return app;
 }

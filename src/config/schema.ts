@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsSchema } from '../accounts/opt-out-keywords.js';
+import { clickatellConnectorSchema } from '../connectors/clickatell/clickatell-config.js';
+import { grandcomConnectorSchema } from '../connectors/grandcom/grandcom-config.js';
+import { httpConnectorSchema } from '../connectors/http/http-connector-config.js';
 import { smppConnectorSchema } from '../connectors/smpp/smpp-connector-config.js';
 import { routeSchema } from '../routing/route-schema.js';
 
@@ -38,7 +41,13 @@ const simConnectorSchema = z
   })
   .strict();
 
-export const connectorSchema = z.discriminatedUnion('type', [simConnectorSchema, smppConnectorSchema]);
+export const connectorSchema = z.discriminatedUnion('type', [
+  simConnectorSchema,
+  smppConnectorSchema,
+  clickatellConnectorSchema,
+  grandcomConnectorSchema,
+  httpConnectorSchema,
+]);
 
 export const configSchema = z
   .object({

@@ -72,6 +72,21 @@ export interface ConnectorSink {
   capacityAvailable(): void;
 }
 
+/** A request a provider made to the gateway's callback endpoint (`/callbacks/<connector>`). */
+export interface UpstreamCallback {
+  readonly method: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as parsed (JSON, or form fields as an object). */
+  readonly body: unknown;
+}
+
+/** What the callback endpoint answers the provider. */
+export interface CallbackReply {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
 export const CONNECTOR_STATES = ['starting', 'up', 'degraded', 'down', 'stopped'] as const;
 export type ConnectorState = (typeof CONNECTOR_STATES)[number];
 
@@ -117,4 +132,9 @@ export interface Connector {
    * only: demos and tests of replies and opt-outs). Resolves once the gateway has stored it.
    */
   simulateInbound?(message: { from: string; to: string; text: string }): Promise<void>;
+  /**
+   * Handles a provider's status or inbound callback (HTTP providers). Resolves once what it carried
+   * is stored, so a 2xx tells the provider it may forget it.
+   */
+  handleCallback?(callback: UpstreamCallback): Promise<CallbackReply>;
 }

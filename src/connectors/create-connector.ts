@@ -1,5 +1,8 @@
 import type { ConnectorConfig } from '../config/schema.js';
+import { ClickatellConnector } from './clickatell/clickatell-connector.js';
 import type { Connector, ConnectorSink } from './connector.js';
+import { GrandcomConnector } from './grandcom/grandcom-connector.js';
+import { HttpConnector } from './http/http-connector.js';
 import { SimConnector } from './sim/sim-connector.js';
 import { SmppConnector } from './smpp/smpp-connector.js';
 
@@ -10,5 +13,11 @@ export function createConnector(config: ConnectorConfig, sink: ConnectorSink): C
       return new SimConnector(config, sink);
     case 'smpp':
       return new SmppConnector(config, sink);
+    case 'clickatell':
+      return new ClickatellConnector(config, sink);
+    case 'grandcom':
+      return new GrandcomConnector(config, sink);
+    case 'http':
+      return new HttpConnector(config, sink);
   }
 }

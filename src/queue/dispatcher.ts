@@ -274,7 +274,7 @@ export class Dispatcher {
     for (const [name, queue] of this.queues) {
       const connector = this.options.connectors.get(name)!;
       let room = connector.available();
-      if (room === 0 && queue.length > 0) this.moveAwayFromDown(name, connector, queue, now);
+      if (queue.length > room) this.moveAwayFromDown(name, connector, queue, now);
       while (room > 0 && queue.length > 0) {
         const item = queue.shift()!;
         this.inMemory--;

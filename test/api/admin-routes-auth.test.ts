@@ -8,6 +8,12 @@ import { startTestGateway, waitFor } from '../helpers/gateway.js';
 /** The only routes anyone may call without credentials (any method registered on them). */
 const PUBLIC_PATHS = new Set(['/health', '/ready']);
 
+/**
+ * Routes providers call: no API key, but each connector checks its own `callbackToken` (tested with
+ * the connectors); a connector that takes no callbacks answers 404.
+ */
+const PROVIDER_PATHS = new Set(['/callbacks/:connector']);
+
 /** Routes that must be among those found, so a broken parse (nothing found) cannot pass. */
 const KNOWN_ROUTES = [
   'GET /health',
@@ -152,6 +158,7 @@ await describeEachDatabase(
       let protectedCount = 0;
       const failures: string[] = [];
       for (const route of routes) {
+        if (PROVIDER_PATHS.has(route.path)) continue;
         const url = concreteUrl(route.path);
         const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
         const response = await gateway.http.inject({
@@ -194,7 +201,7 @@ await describeEachDatabase(
       ];
       const failures: string[] = [];
       for (const route of routes) {
-        if (PUBLIC_PATHS.has(route.path)) continue;
+        if (PUBLIC_PATHS.has(route.path) || PROVIDER_PATHS.has(route.path)) continue;
         const url = concreteUrl(route.path);
         const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
         for (const headers of badHeaders) {
@@ -211,6 +218,13 @@ await describeEachDatabase(
         }
       }
       assert.deepEqual(failures, [], `routes not answering 401 to bad credentials:\n${failures.join('\n')}`);
+    });
+
+    it('answers 404 on the callback route of a connector that takes no callbacks (the sim)', async () => {
+      for (const method of ['GET', 'POST'] as const) {
+        const response = await gateway.http.inject({ method, url: '/callbacks/sim' });
+        assert.equal(response.statusCode, 404, `${method} /callbacks/sim`);
+      }
     });
 
     it('answers /health and /ready, and their HEAD variants, without credentials', async () => {

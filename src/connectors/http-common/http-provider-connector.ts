@@ -1,0 +1,159 @@
+import { timingSafeEqual } from 'node:crypto';
+import { ConnectorError } from '../../core/errors.js';
+import type {
+  CallbackReply,
+  Connector,
+  ConnectorSink,
+  ConnectorState,
+  ConnectorStatus,
+  DeliveryReceipt,
+  InboundMessage,
+  OutboundMessage,
+  SubmitResult,
+  UpstreamCallback,
+} from '../connector.js';
+import { type BatchOutcome, SubmitBatcher } from './submit-batcher.js';
+
+/** Settings every HTTP provider connector has. */
+export interface HttpProviderSettings {
+  readonly name: string;
+  /** Submissions in flight at most. */
+  readonly window: number;
+  /** Messages per request (1 for providers that take one at a time). */
+  readonly batchSize: number;
+  /** How long a batch waits to fill. */
+  readonly batchWaitMs: number;
+  /** When set, callbacks must carry `?token=<this>`. */
+  readonly callbackToken?: string | undefined;
+}
+
+/** What a callback carried, in the gateway's terms. */
+export interface ParsedCallback {
+  readonly receipts: readonly DeliveryReceipt[];
+  readonly inbound: readonly InboundMessage[];
+}
+
+/** Consecutive connection failures after which the connector reports itself down. */
+const DOWN_AFTER_FAILURES = 3;
+
+/**
+ * The common part of connectors that speak a provider's HTTP API (Clickatell, Grandcom, generic
+ * HTTP): window, batching, up/down from connection failures (a down connector still lets one
+ * probe through, so it notices when the provider is back), counters, and the callback endpoint
+ * with its optional token. A subclass says how to send a batch and how to read a callback.
+ */
+export abstract class HttpProviderConnector implements Connector {
+  abstract readonly type: string;
+  readonly name: string;
+  private state: ConnectorState = 'stopped';
+  private inFlight = 0;
+  private submitted = 0;
+  private failed = 0;
+  private connectionFailures = 0;
+  private readonly batcher: SubmitBatcher;
+
+  protected constructor(
+    private readonly settings: HttpProviderSettings,
+    protected readonly sink: ConnectorSink,
+  ) {
+    this.name = settings.name;
+    this.batcher = new SubmitBatcher(
+      (messages) => this.sendBatch(messages),
+      settings.batchSize,
+      settings.batchWaitMs,
+    );
+  }
+
+  /** Sends one batch; returns one outcome per message, in order. Throws only when none was sent. */
+  protected abstract sendBatch(messages: readonly OutboundMessage[]): Promise<BatchOutcome[]>;
+
+  /** Reads a provider callback; throws a message for a 400 when it is not one. */
+  protected abstract parseCallback(callback: UpstreamCallback): ParsedCallback;
+
+  async start(): Promise<void> {
+    this.state = 'up';
+  }
+
+  async stop(): Promise<void> {
+    this.batcher.flush();
+    this.state = 'stopped';
+  }
+
+  available(): number {
+    if (this.state === 'stopped') return 0;
+    if (this.state === 'down') return this.inFlight === 0 ? 1 : 0;
+    return Math.max(0, this.settings.window - this.inFlight);
+  }
+
+  async submit(message: OutboundMessage): Promise<SubmitResult> {
+    this.inFlight++;
+    try {
+      const result = await this.batcher.submit(message);
+      this.submitted++;
+      this.connected();
+      return result;
+    } catch (error) {
+      this.failed++;
+      if (
+        error instanceof ConnectorError &&
+        (error.rawCode === 'timeout' || error.rawCode === 'network' || /^E[A-Z]+$/.test(error.rawCode ?? ''))
+      ) {
+        this.connectionFailed();
+      } else {
+        this.connected();
+      }
+      throw error;
+    } finally {
+      this.inFlight--;
+      this.sink.capacityAvailable();
+    }
+  }
+
+  status(): ConnectorStatus {
+    return {
+      name: this.name,
+      type: this.type,
+      state: this.state,
+      inFlight: this.inFlight,
+      submitted: this.submitted,
+      failed: this.failed,
+      detail: { connectionFailures: this.connectionFailures },
+    };
+  }
+
+  async handleCallback(callback: UpstreamCallback): Promise<CallbackReply> {
+    const token = this.settings.callbackToken;
+    if (token !== undefined && !sameText(callback.query.token ?? '', token)) {
+      return { status: 401, body: { error: 'wrong or missing token' } };
+    }
+    let parsed: ParsedCallback;
+    try {
+      parsed = this.parseCallback(callback);
+    } catch (error) {
+      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+    // Stored before the answer: a 2xx lets the provider forget the callback.
+    for (const receipt of parsed.receipts) await this.sink.receipt(receipt);
+    for (const message of parsed.inbound) await this.sink.inbound(message);
+    return { status: 200, body: { received: parsed.receipts.length + parsed.inbound.length } };
+  }
+
+  private connected(): void {
+    this.connectionFailures = 0;
+    if (this.state === 'down') {
+      this.state = 'up';
+      this.sink.capacityAvailable();
+    }
+  }
+
+  private connectionFailed(): void {
+    this.connectionFailures++;
+    if (this.connectionFailures >= DOWN_AFTER_FAILURES && this.state === 'up') this.state = 'down';
+  }
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
