@@ -165,6 +165,9 @@ export class FakeGrandcom extends FakeProvider {
         label: state.status,
       };
     };
-    this.callbacks.enqueue([report({ status: 'SENT', error: null }, at), report(FINAL[message.outcome], at + 1)]);
+    this.callbacks.enqueue([
+      report({ status: 'SENT', error: null }, at),
+      report(FINAL[message.outcome], at + 1),
+    ]);
   }
 }

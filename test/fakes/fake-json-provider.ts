@@ -134,8 +134,16 @@ export class FakeJsonProvider extends FakeProvider {
         ...state,
         at: new Date(time).toISOString(),
       };
-      return { url, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), label: state.state };
+      return {
+        url,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        label: state.state,
+      };
     };
-    this.callbacks.enqueue([report({ state: 'ACCEPTED', reason: null }, at), report(FINAL[message.outcome], at + 1)]);
+    this.callbacks.enqueue([
+      report({ state: 'ACCEPTED', reason: null }, at),
+      report(FINAL[message.outcome], at + 1),
+    ]);
   }
 }
