@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerMigrateCommand } from './migrate-command.js';
+import { registerRouteCommands } from './route-commands.js';
 import { registerSendCommand } from './send-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
@@ -20,6 +21,7 @@ registerStatusCommand(program);
 registerSmscSimCommand(program);
 registerAdminCommands(program);
 registerWebhookCommands(program);
+registerRouteCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);
