@@ -35,11 +35,14 @@ export interface ParsedCallback {
 
 /** Consecutive connection failures after which the connector reports itself down. */
 const DOWN_AFTER_FAILURES = 3;
+/** How long it stays down the first time; each failure on probation doubles it, up to the max. */
+const MIN_DOWN_MS = 1000;
+const MAX_DOWN_MS = 60_000;
 
 /**
  * The common part of connectors that speak a provider's HTTP API (Clickatell, Grandcom, generic
- * HTTP): window, batching, up/down from connection failures (a down connector still lets one
- * probe through, so it notices when the provider is back), counters, and the callback endpoint
+ * HTTP): window, batching, up/down from connection failures (down for a second after three in a
+ * row, then on probation, longer each time it fails again), counters, and the callback endpoint
  * with its optional token. A subclass says how to send a batch and how to read a callback.
  */
 export abstract class HttpProviderConnector implements Connector {
@@ -50,6 +53,10 @@ export abstract class HttpProviderConnector implements Connector {
   private submitted = 0;
   private failed = 0;
   private connectionFailures = 0;
+  private downUntil = 0;
+  /** Times it went down since it last got an answer (each doubles the wait). */
+  private trips = 0;
+  private upAgain: NodeJS.Timeout | undefined;
   private readonly batcher: SubmitBatcher;
 
   protected constructor(
@@ -77,12 +84,22 @@ export abstract class HttpProviderConnector implements Connector {
   async stop(): Promise<void> {
     this.batcher.flush();
     this.state = 'stopped';
+    if (this.upAgain) clearTimeout(this.upAgain);
   }
 
   available(): number {
-    if (this.state === 'stopped') return 0;
-    if (this.state === 'down') return this.inFlight === 0 ? 1 : 0;
+    const state = this.currentState();
+    if (state === 'stopped' || state === 'down') return 0;
     return Math.max(0, this.settings.window - this.inFlight);
+  }
+
+  /**
+   * Down for a while after repeated connection failures (a circuit breaker): then up again on
+   * probation, and down again, for longer, at the next connection failure.
+   */
+  private currentState(): ConnectorState {
+    if (this.state === 'stopped') return 'stopped';
+    return Date.now() < this.downUntil ? 'down' : 'up';
   }
 
   async submit(message: OutboundMessage): Promise<SubmitResult> {
@@ -113,11 +130,14 @@ export abstract class HttpProviderConnector implements Connector {
     return {
       name: this.name,
       type: this.type,
-      state: this.state,
+      state: this.currentState(),
       inFlight: this.inFlight,
       submitted: this.submitted,
       failed: this.failed,
-      detail: { connectionFailures: this.connectionFailures },
+      detail: {
+        connectionFailures: this.connectionFailures,
+        downUntil: this.downUntil > Date.now() ? new Date(this.downUntil).toISOString() : null,
+      },
     };
   }
 
@@ -140,15 +160,22 @@ export abstract class HttpProviderConnector implements Connector {
 
   private connected(): void {
     this.connectionFailures = 0;
-    if (this.state === 'down') {
-      this.state = 'up';
-      this.sink.capacityAvailable();
-    }
+    this.trips = 0;
+    this.downUntil = 0;
   }
 
   private connectionFailed(): void {
     this.connectionFailures++;
-    if (this.connectionFailures >= DOWN_AFTER_FAILURES && this.state === 'up') this.state = 'down';
+    if (this.connectionFailures < DOWN_AFTER_FAILURES || this.state === 'stopped') return;
+    // Requests that were in flight together fail together: one trip, not one per request.
+    if (Date.now() < this.downUntil) return;
+    this.trips++;
+    const wait = Math.min(MAX_DOWN_MS, MIN_DOWN_MS * 2 ** (this.trips - 1));
+    this.downUntil = Date.now() + wait;
+    if (this.upAgain) clearTimeout(this.upAgain);
+    // On probation again when the wait is over: tell the dispatcher there is room.
+    this.upAgain = setTimeout(() => this.sink.capacityAvailable(), wait);
+    this.upAgain.unref();
   }
 }
 
