@@ -55,6 +55,8 @@ export interface InboundMessage {
   readonly to: string;
   readonly text: string;
   readonly receivedAt: number;
+  /** The provider's id of the message, when it has one: a repeat with the same id is stored once. */
+  readonly upstreamId?: string | undefined;
   /** Set on one part of a concatenated message (UDH or SAR); the gateway reassembles the parts. */
   readonly concat?:
     | { readonly reference: number; readonly total: number; readonly seqnum: number }

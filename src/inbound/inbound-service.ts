@@ -136,6 +136,7 @@ export class InboundService {
       message_id: answers?.id ?? null,
       keyword,
       received_at: message.receivedAt,
+      upstream_id: message.upstreamId ?? null,
     };
     const events = await storeInbound(this.store, { row, optOut: keyword, assembledFrom }, now);
     if (accountId !== null && keyword === 'stop') this.optOuts.add(accountId, from);

@@ -297,6 +297,14 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .addColumn('message_id', 'text')
           .addColumn('keyword', 'text')
           .addColumn('received_at', bigint, (c) => c.notNull())
+          .addColumn('upstream_id', 'text')
+          .execute();
+        // A provider that sends an inbound message twice (they retry) stores it once.
+        await db.schema
+          .createIndex('inbound_upstream')
+          .on('inbound_messages')
+          .columns(['connector', 'upstream_id'])
+          .unique()
           .execute();
         await db.schema
           .createIndex('inbound_account_received')

@@ -98,6 +98,8 @@ export interface InboundMessagesTable {
   /** `stop` | `start` when the text was an opt-out keyword. */
   keyword: string | null;
   received_at: number;
+  /** The provider's id of the inbound message, when it has one (duplicates are stored once). */
+  upstream_id: string | null;
 }
 
 /** A number that asked an account to stop sending to it. */

@@ -108,7 +108,13 @@ export class ClickatellConnector extends HttpProviderConnector {
     }
     const inbound = [];
     for (const raw of body.event.moText ?? []) {
-      const mo = raw as { from?: string; to?: string; content?: string; timestamp?: number };
+      const mo = raw as {
+        messageId?: string;
+        from?: string;
+        to?: string;
+        content?: string;
+        timestamp?: number;
+      };
       if (typeof mo.from !== 'string' || typeof mo.content !== 'string') continue;
       inbound.push({
         connector: this.name,
@@ -116,6 +122,7 @@ export class ClickatellConnector extends HttpProviderConnector {
         to: mo.to ?? '',
         text: mo.content,
         receivedAt: typeof mo.timestamp === 'number' ? mo.timestamp : Date.now(),
+        upstreamId: typeof mo.messageId === 'string' ? mo.messageId : undefined,
       });
     }
     return { receipts, inbound };

@@ -53,7 +53,13 @@ export interface InboundWrite {
 export async function storeInbound(store: Store, write: InboundWrite, now: number): Promise<PendingEvent[]> {
   const { row } = write;
   return store.db.transaction().execute(async (trx) => {
-    await trx.insertInto('inbound_messages').values(row).execute();
+    const inserted = await trx
+      .insertInto('inbound_messages')
+      .values(row)
+      .onConflict((oc) => oc.columns(['connector', 'upstream_id']).doNothing())
+      .executeTakeFirst();
+    // Already stored (the provider sent it again): nothing more to do.
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 1) === 0) return [];
     if (write.assembledFrom !== undefined) await deleteInboundParts(trx, write.assembledFrom);
     if (row.message_id !== null) {
       await trx
