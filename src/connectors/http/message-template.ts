@@ -26,7 +26,7 @@ export function checkTemplate(value: unknown, where: string): void {
       }
     }
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => checkTemplate(v, `${where}[${i}]`));
+    for (const [i, v] of value.entries()) checkTemplate(v, `${where}[${i}]`);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) checkTemplate(v, `${where}.${key}`);
   }
