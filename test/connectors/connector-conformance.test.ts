@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import { SmscSimulator } from '../../src/smsc-sim/smsc-simulator.js';
+import { freePort } from '../e2e/gateway-process.js';
 import { FakeClickatell } from '../fakes/fake-clickatell.js';
 import { FakeGrandcom } from '../fakes/fake-grandcom.js';
 import { FakeJsonProvider } from '../fakes/fake-json-provider.js';
@@ -181,15 +181,6 @@ const UPSTREAMS: Record<string, Factory> = {
     });
   },
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface MessageView {
   id: string;

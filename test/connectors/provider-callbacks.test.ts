@@ -3,24 +3,15 @@
  * reports, inbound messages, the callback token, malformed bodies.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
+import { freePort } from '../e2e/gateway-process.js';
 import { FakeClickatell } from '../fakes/fake-clickatell.js';
 import { TEST_DATABASES, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
 
 const sqlite = TEST_DATABASES.find((db) => db.dialect === 'sqlite')!;
 const TOKEN = 'callback-token-123';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface MessageView {
   status: string;

@@ -5,22 +5,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
+import { freePort } from '../e2e/gateway-process.js';
 import { FakeClickatell } from '../fakes/fake-clickatell.js';
 import { FakeGrandcom } from '../fakes/fake-grandcom.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
 
 const FINAL = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'canceled'];
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function send(gateway: Gateway, to: string[]): Promise<string[]> {
   const response = await gateway.http.inject({
