@@ -158,6 +158,16 @@ export abstract class HttpProviderConnector implements Connector {
     return { status: 200, body: { received: parsed.receipts.length + parsed.inbound.length } };
   }
 
+  /** Wakes the dispatcher when probation starts (timers may fire a millisecond early: check again). */
+  private armUpAgain(wait: number): void {
+    this.upAgain = setTimeout(() => {
+      const left = this.downUntil - Date.now();
+      if (left > 0) this.armUpAgain(left + 1);
+      else this.sink.capacityAvailable();
+    }, wait);
+    this.upAgain.unref();
+  }
+
   private connected(): void {
     this.connectionFailures = 0;
     this.trips = 0;
@@ -174,8 +184,7 @@ export abstract class HttpProviderConnector implements Connector {
     this.downUntil = Date.now() + wait;
     if (this.upAgain) clearTimeout(this.upAgain);
     // On probation again when the wait is over: tell the dispatcher there is room.
-    this.upAgain = setTimeout(() => this.sink.capacityAvailable(), wait);
-    this.upAgain.unref();
+    this.armUpAgain(wait);
   }
 }
 
