@@ -29,3 +29,10 @@ function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** Parses a request part (an absent one as `{}`), or throws a 400 naming the field at fault. */
+export function parseRequest<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw zodToValidationError(parsed.error);
+  return parsed.data;
+}

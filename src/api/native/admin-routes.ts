@@ -24,7 +24,7 @@ import { listCredentials, revokeCredential } from '../../store/queries/credentia
 import { adjustBalance, replacePrices } from '../../store/queries/prices.js';
 import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
 import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
-import { zodToValidationError } from '../zod-errors.js';
+import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
 const name = z.string().trim().min(1).max(200);
@@ -78,12 +78,6 @@ const credentialBody = z
   .strict();
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw zodToValidationError(parsed.error);
-  return parsed.data;
-}
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const tenantView = (t: TenantRow) => ({
   id: t.id,
@@ -118,7 +112,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
   app.post('/v1/tenants', auth, async (request, reply) => {
     const principal = principalOf(request);
     policy.requireTenantCreation(principal);
-    const body = parse(tenantBody, request.body);
+    const body = parseRequest(tenantBody, request.body);
     let partner: string | null = principal.role === 'partner' ? principal.accountId : null;
     if (body.partnerAccountId !== undefined) {
       requireCapability(principal, 'tenants:assign-partner', 'Only an admin assigns a tenant to a partner');
@@ -159,7 +153,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.post('/v1/accounts', auth, async (request, reply) => {
     const principal = principalOf(request);
-    const body = parse(accountBody, request.body);
+    const body = parseRequest(accountBody, request.body);
     const tenantId = body.tenantId ?? null;
     await policy.checkNewAccount(principal, body.role, tenantId);
     const now = Date.now();
@@ -216,7 +210,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.patch<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) => {
     const principal = principalOf(request);
-    const body = parse(accountPatch, request.body);
+    const body = parseRequest(accountPatch, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'account');
     if (body.disabled === true && account.id === principal.accountId) {
       throw new ForbiddenError('An account cannot disable itself');
@@ -254,7 +248,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/keys', auth, async (request, reply) => {
     const principal = principalOf(request);
-    const body = parse(keyBody, request.body);
+    const body = parseRequest(keyBody, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'keys');
     const key = generateApiKey();
     const row = {
@@ -330,7 +324,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/balance', auth, async (request) => {
     const principal = principalOf(request);
-    const { amount } = parse(balanceBody, request.body);
+    const { amount } = parseRequest(balanceBody, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'account');
     if (account.balance_micros === null) {
       throw new ConflictError(
@@ -361,7 +355,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
   app.put('/v1/prices', auth, async (request) => {
     const principal = principalOf(request);
     requireCapability(principal, 'prices:write', 'Only an admin sets prices');
-    const { prices } = parse(pricesBody, request.body);
+    const { prices } = parseRequest(pricesBody, request.body);
     await replacePrices(
       store,
       prices.map((p) => ({ prefix: p.prefix, price_micros: Math.round(p.price * MICROS) })),
@@ -381,7 +375,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
 
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request, reply) => {
     const principal = principalOf(request);
-    const body = parse(credentialBody, request.body);
+    const body = parseRequest(credentialBody, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'keys');
     if (
       body.kind === 'smpp' &&
@@ -450,7 +444,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
   app.get('/v1/audit', auth, async (request) => {
     const principal = principalOf(request);
     requireCapability(principal, 'audit:read', 'Clients cannot read the audit log');
-    const { limit } = parse(auditQuery, request.query);
+    const { limit } = parseRequest(auditQuery, request.query);
     const managed = await policy.managedTenants(principal);
     const entries =
       managed === 'all'

@@ -8,7 +8,7 @@ import type { Gateway } from '../../gateway.js';
 import { addressReadings } from '../../inbound/inbound-addresses.js';
 import { findInbound, type InboundRow, listInbound } from '../../store/queries/inbound.js';
 import { addOptOut, listOptOuts, removeOptOut } from '../../store/queries/opt-outs.js';
-import { zodToValidationError } from '../zod-errors.js';
+import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 import { listScope } from './list-scope.js';
 
@@ -27,12 +27,6 @@ const optOutBody = z
 const simulatedInboundBody = z
   .object({ from: z.string().min(1).max(32), to: z.string().min(1).max(32), text: z.string().max(1600) })
   .strict();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw zodToValidationError(parsed.error);
-  return parsed.data;
-}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -57,7 +51,7 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
   const { store } = gateway;
 
   app.get('/v1/inbound', auth, async (request) => {
-    const q = parse(inboundQuery, request.query);
+    const q = parseRequest(inboundQuery, request.query);
     const limit = q.limit ?? 100;
     const rows = await listInbound(store, {
       accountIds: await listScope(policy, principalOf(request)),
@@ -81,7 +75,7 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.get('/v1/opt-outs', auth, async (request) => {
     const principal = principalOf(request);
-    const { accountId } = parse(accountQuery, request.query);
+    const { accountId } = parseRequest(accountQuery, request.query);
     const account = await policy.visibleAccount(principal, accountId ?? principal.accountId);
     const rows = await listOptOuts(store, account.id);
     return {
@@ -97,7 +91,7 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.post('/v1/opt-outs', auth, async (request, reply) => {
     const principal = principalOf(request);
-    const body = parse(optOutBody, request.body);
+    const body = parseRequest(optOutBody, request.body);
     const account = await policy.manageableAccount(
       principal,
       body.accountId ?? principal.accountId,
@@ -124,7 +118,7 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.delete<{ Params: { number: string } }>('/v1/opt-outs/:number', auth, async (request, reply) => {
     const principal = principalOf(request);
-    const { accountId } = parse(accountQuery, request.query);
+    const { accountId } = parseRequest(accountQuery, request.query);
     const account = await policy.manageableAccount(principal, accountId ?? principal.accountId, 'settings');
     const number = toE164(request.params.number, 'number', gateway.config.defaultRegion);
     if (!(await removeOptOut(store, account.id, number))) throw new NotFoundError(`Opt-out of ${number}`);
@@ -143,7 +137,7 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
       'connectors:simulate-inbound',
       'Only an admin may simulate inbound messages',
     );
-    const body = parse(simulatedInboundBody, request.body);
+    const body = parseRequest(simulatedInboundBody, request.body);
     if (body.text.length === 0) throw new ValidationError('text must not be empty', 'text');
     const connector = gateway.connectors.get(request.params.name);
     if (!connector) throw new NotFoundError(`Connector ${request.params.name}`);

@@ -15,7 +15,7 @@ import {
 } from '../../store/queries/events.js';
 import { urlRefusal } from '../../webhooks/address-guard.js';
 import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
-import { zodToValidationError } from '../zod-errors.js';
+import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 import { listScope } from './list-scope.js';
 import { parseTimestamp } from './send-body.js';
@@ -49,12 +49,6 @@ const replayBody = z
     messageId: z.string().optional(),
   })
   .strict();
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw zodToValidationError(parsed.error);
-  return parsed.data;
-}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -109,7 +103,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.put<{ Params: { id: string } }>('/v1/accounts/:id/webhooks', auth, async (request) => {
     const principal = principalOf(request);
-    const body = parse(webhookSettingsBody, request.body);
+    const body = parseRequest(webhookSettingsBody, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'settings');
     const statusUrl = checkUrl(body.statusUrl, 'statusUrl');
     const inboundUrl = checkUrl(body.inboundUrl, 'inboundUrl');
@@ -148,7 +142,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.put<{ Params: { id: string } }>('/v1/accounts/:id/opt-out-keywords', auth, async (request) => {
     const principal = principalOf(request);
-    const body = parse(keywordsBody, request.body);
+    const body = parseRequest(keywordsBody, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'settings');
     const value = body.keywords === null ? null : JSON.stringify(body.keywords);
     await updateAccount(store, account.id, { opt_out_keywords: value });
@@ -172,7 +166,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
   });
 
   app.get('/v1/events', auth, async (request) => {
-    const q = parse(eventsQuery, request.query);
+    const q = parseRequest(eventsQuery, request.query);
     const limit = q.limit ?? 100;
     const rows = await listEvents(store, {
       accountIds: await listScope(policy, principalOf(request)),
@@ -217,7 +211,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
 
   app.post('/v1/events/replay', auth, async (request) => {
     const principal = principalOf(request);
-    const body = parse(replayBody, request.body);
+    const body = parseRequest(replayBody, request.body);
     const since = parseTimestamp(body.since, 'since');
     const until = parseTimestamp(body.until, 'until');
     if (until <= since) throw new ValidationError('until must be after since', 'until');
