@@ -113,9 +113,15 @@ export const configSchema = z
       .object({
         /** Whole-exchange timeout of one delivery attempt. */
         timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-        /** First retry delay; doubles per attempt (with jitter) up to `retryMaxMs`. */
+        /** First retry of an event its receiver refuses (4xx); doubles per attempt (with jitter) up to `retryMaxMs`. */
         retryBaseMs: z.number().int().min(1).default(5_000),
         retryMaxMs: z.number().int().min(1).default(3_600_000),
+        /**
+         * First probe of a receiver that is down (no answer, 5xx, 429); doubles per failed probe
+         * (with jitter) up to `destinationRetryMaxMs`. Its events wait, in order, for a probe to succeed.
+         */
+        destinationRetryBaseMs: z.number().int().min(1).default(1_000),
+        destinationRetryMaxMs: z.number().int().min(1).default(60_000),
         /** How long an event is retried before it is dead-lettered. */
         retryForSeconds: z
           .number()
@@ -128,6 +134,12 @@ export const configSchema = z
         allowPrivateAddresses: z.boolean().default(false),
         /** Undelivered events kept in memory; the rest wait on disk. */
         maxInMemory: z.number().int().min(10).default(100_000),
+        /**
+         * Undelivered events of one account kept in memory (at most its fair share of
+         * `maxInMemory` when several accounts have events), so one account's backlog never keeps
+         * another's events on disk.
+         */
+        maxInMemoryPerAccount: z.number().int().min(10).default(10_000),
       })
       .strict()
       .prefault({}),

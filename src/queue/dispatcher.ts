@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Connector, OutboundMessage, SubmitResult } from '../connectors/connector.js';
+import { backoffDelayMs } from '../core/backoff.js';
 import { BackpressureError, ConnectorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/open-store.js';
@@ -14,7 +15,6 @@ import {
 import { type DispatchItem, dispatchItemFromRow } from './dispatch-item.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { ReceiptTracker } from './receipt-tracker.js';
-import { retryDelayMs } from './retry-policy.js';
 import { type ScheduledEntry, Scheduler } from './scheduler.js';
 import type { StatusChange, StatusWriter } from './status-writer.js';
 
@@ -384,7 +384,7 @@ export class Dispatcher {
       item.connector = alternative;
       due = at;
     } else {
-      due = at + retryDelayMs(item.attempts, retryBaseMs, retryMaxMs);
+      due = at + backoffDelayMs({ baseMs: retryBaseMs, maxMs: retryMaxMs }, item.attempts);
       if (this.options.routing) item.connector = this.options.routing.current(item.route, failedVia);
     }
     if (due >= item.expiresAt) {

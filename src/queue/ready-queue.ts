@@ -1,30 +1,5 @@
+import { Fifo } from '../core/fifo.js';
 import type { DispatchItem } from './dispatch-item.js';
-
-/** A FIFO that does not shift arrays: a head index, compacted now and then. */
-class Fifo<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head]!;
-    this.items[this.head] = undefined as T;
-    this.head++;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-}
 
 /** Messages ready for one connector: most urgent priority first, first in first out within it. */
 export class ReadyQueue {

@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as connectTls } from 'node:tls';
+import { backoffDelayMs } from '../core/backoff.js';
 import { BIND_COMMAND, type BindMode, BOUND_STATE } from './bind-modes.js';
 import { COMMAND_STATUS, statusName } from './command-status.js';
 import { type RequestHandler, type SessionOptions, SmppSession } from './smpp-session.js';
@@ -140,10 +141,11 @@ export class ReconnectingBind {
 
   private scheduleReconnect(): void {
     if (!this.running) return;
-    const min = this.options.reconnectMinMs ?? 1000;
-    const max = this.options.reconnectMaxMs ?? 60_000;
-    const delay = Math.min(max, min * 2 ** this.attempt);
     this.attempt++;
-    this.timer = setTimeout(() => void this.connect(), delay / 2 + (Math.random() * delay) / 2);
+    const policy = {
+      baseMs: this.options.reconnectMinMs ?? 1000,
+      maxMs: this.options.reconnectMaxMs ?? 60_000,
+    };
+    this.timer = setTimeout(() => void this.connect(), backoffDelayMs(policy, this.attempt));
   }
 }

@@ -352,6 +352,16 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0008_events_account_pending': {
+      async up(db: Kysely<unknown>) {
+        // The webhook deliverer reads each account's pending events back on its own (fairness).
+        await db.schema
+          .createIndex('events_account_state')
+          .on('events')
+          .columns(['account_id', 'state', 'seq'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

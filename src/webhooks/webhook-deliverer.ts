@@ -1,16 +1,21 @@
 import type { Config } from '../config/schema.js';
+import { type BackoffPolicy, backoffDelayMs } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import { MinHeap } from '../core/min-heap.js';
 import { GroupCommitter } from '../queue/group-commit.js';
-import { retryDelayMs } from '../queue/retry-policy.js';
 import type { Store } from '../store/open-store.js';
 import {
+  accountsWithPendingEvents,
   type EventOutcome,
   loadEventForDelivery,
-  loadPendingEvents,
+  loadPendingEventsOfAccount,
   type PendingEvent,
   storeEventOutcomes,
 } from '../store/queries/events.js';
+import type { AccountBacklog } from './account-backlog.js';
+import { deliveryVerdict, describeOutcome } from './delivery-outcome.js';
+import { Destination } from './destination.js';
+import { EventMemory } from './event-memory.js';
 import { nativeFormat } from './formats/native-format.js';
 import { PAYLOAD_FORMATS } from './formats/payload-formats.js';
 import { SIGNATURE_HEADERS, signatureHeaders } from './signing.js';
@@ -19,16 +24,6 @@ import type { WebhookOutcome, WebhookRequest } from './webhook-request.js';
 /** What the deliverer sends requests with (the guarded HTTP client; tests may pass the same). */
 export interface WebhookPoster {
   post(request: WebhookRequest): Promise<WebhookOutcome>;
-}
-
-/** One receiving origin: its concurrency slots, its queue, and its backoff after failures. */
-interface Destination {
-  readonly origin: string;
-  active: number;
-  readonly waiting: PendingEvent[];
-  failures: number;
-  blockedUntil: number;
-  timer: NodeJS.Timeout | undefined;
 }
 
 export interface WebhookCounters {
@@ -41,30 +36,41 @@ export interface WebhookCounters {
 const REFILL_PAGE = 1000;
 
 /**
- * Delivers the events outbox. Events with the same order key (one message) go out strictly one
- * after another in `seq` order; different keys go in parallel, at most `concurrencyPerDestination`
- * at a time per receiving origin. A failed attempt is retried with exponential backoff and jitter
- * until `retryForSeconds` after the event became pending, then dead-lettered. After a failure the
- * whole origin backs off too, so a receiver that is down gets a few probes, not a flood, and
- * catches up at full speed once one succeeds. Memory holds at most `maxInMemory` events; past that
- * new ones stay on disk and are read back in order as memory drains.
+ * After an attempt: `done` (settled, or no longer this deliverer's), `wait` (its own back-off: due
+ * later), `requeue` (back to the front of its destination's queue, for when the circuit allows).
+ */
+type Next = 'done' | 'wait' | 'requeue';
+
+/**
+ * Delivers the events outbox.
+ *
+ * - Order: events with the same order key (one message) go out strictly one after another in
+ *   `seq` order; different keys go in parallel.
+ * - Destinations: a destination is one account's events to one origin, with at most
+ *   `concurrencyPerDestination` deliveries at a time and a circuit. An answer that says the receiver
+ *   is down (no answer, 5xx, 429) opens the circuit for the shared back-off (one trip however many
+ *   requests were in flight); then one probe goes, and once one succeeds the waiting events flow at
+ *   full concurrency again. Any other refusal (4xx) backs off only that event.
+ * - Dead letters: an event not delivered `retryForSeconds` after it became pending is `dead`.
+ * - Memory: at most `maxInMemory` events, and per account at most its fair share (and
+ *   `maxInMemoryPerAccount`); the rest wait on disk and are read back per account, in order, as
+ *   that account's events drain. An account below its share takes room from one above it, so one
+ *   account's failing backlog never keeps another's events on disk.
  */
 export class WebhookDeliverer {
-  private readonly chains = new Map<string, PendingEvent[]>();
-  private readonly known = new Set<number>();
+  private readonly memory: EventMemory;
+  private readonly delivering = new Set<number>();
   private readonly due = new MinHeap<PendingEvent>((e) => e.nextAttemptAt);
   private readonly destinations = new Map<string, Destination>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly replayAfterSettle = new Map<number, PendingEvent>();
   private readonly outcomes: GroupCommitter<EventOutcome>;
+  private readonly eventBackoff: BackoffPolicy;
+  private readonly destinationBackoff: BackoffPolicy;
+  private readonly refillWanted = new Set<string>();
+  private refills: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
-  /** True while some pending events live only on disk (memory was full, or before the first load). */
-  private onDisk = true;
-  private refilling: Promise<void> | undefined;
-  /** Events written while a refill reads the store: admitted after it, if it catches up. */
-  private arrivedDuringRefill: PendingEvent[] = [];
-  private overflowedDuringRefill = false;
   private running = false;
   readonly counters: WebhookCounters = { delivered: 0, failedAttempts: 0, dead: 0, skipped: 0 };
 
@@ -76,13 +82,19 @@ export class WebhookDeliverer {
     private readonly random: () => number = Math.random,
   ) {
     this.outcomes = new GroupCommitter((outcomes) => storeEventOutcomes(this.store, outcomes), 1000);
+    this.memory = new EventMemory(config.maxInMemory, config.maxInMemoryPerAccount);
+    this.eventBackoff = { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs };
+    this.destinationBackoff = { baseMs: config.destinationRetryBaseMs, maxMs: config.destinationRetryMaxMs };
   }
 
   /** Loads the pending events from the store and starts delivering. */
   async start(): Promise<void> {
     this.running = true;
-    this.onDisk = true;
-    await this.refill();
+    for (const accountId of await accountsWithPendingEvents(this.store)) {
+      this.memory.accountOf(accountId).onDisk = true;
+    }
+    for (const account of this.memory.accounts.values()) this.wantRefill(account);
+    await this.refills;
   }
 
   /** Stops starting deliveries and waits for those in flight (and their outcomes) to be stored. */
@@ -91,7 +103,7 @@ export class WebhookDeliverer {
     if (this.timer) clearTimeout(this.timer);
     for (const destination of this.destinations.values())
       if (destination.timer) clearTimeout(destination.timer);
-    await this.refilling;
+    await this.refills;
     await Promise.all([...this.inFlight]);
     await this.outcomes.idle();
   }
@@ -104,59 +116,84 @@ export class WebhookDeliverer {
   /** Hands over events just committed to the store. */
   enqueue(events: readonly PendingEvent[]): void {
     if (!this.running || events.length === 0) return;
-    if (this.refilling) {
-      // Kept for after the refill, up to what memory could take; past that the store has them.
-      if (this.arrivedDuringRefill.length + events.length <= this.config.maxInMemory) {
-        this.arrivedDuringRefill.push(...events);
-      } else {
-        this.overflowedDuringRefill = true;
+    let batch: PendingEvent[] = [];
+    let accountId = events[0]!.accountId;
+    // Consecutive events of one account go together (a status flush is usually one account's).
+    for (const event of events) {
+      if (event.accountId !== accountId) {
+        this.offer(this.memory.accountOf(accountId), batch);
+        batch = [];
+        accountId = event.accountId;
       }
-      return;
+      batch.push(event);
     }
-    if (this.onDisk) return;
-    if (this.known.size + events.length > this.config.maxInMemory) {
-      // From here on the store is the queue; a refill reads everything back in order (now, if
-      // memory has room; else when deliveries have made room).
-      this.onDisk = true;
-      this.maybeRefill();
-      return;
-    }
-    for (const event of events) this.admit(event);
+    this.offer(this.memory.accountOf(accountId), batch);
   }
 
-  /** Events in memory, and whether more wait on disk. */
+  /** Events in memory, whether more wait on disk, per account and per destination. */
   status() {
+    const now = Date.now();
     return {
-      inMemory: this.known.size,
-      onDisk: this.onDisk,
+      inMemory: this.memory.size,
+      onDisk: [...this.memory.accounts.values()].some((a) => a.onDisk),
       ...this.counters,
+      accounts: [...this.memory.accounts.values()].map((a) => ({
+        accountId: a.accountId,
+        inMemory: a.inMemory,
+        onDisk: a.onDisk,
+      })),
       destinations: [...this.destinations.values()].map((d) => ({
+        accountId: d.accountId,
         origin: d.origin,
         active: d.active,
         waiting: d.waiting.length,
-        failures: d.failures,
-        blockedUntil: d.blockedUntil > Date.now() ? new Date(d.blockedUntil).toISOString() : null,
+        state: d.circuit.state(now),
+        trips: d.circuit.trips,
+        blockedUntil: d.circuit.state(now) === 'open' ? new Date(d.circuit.openUntil).toISOString() : null,
       })),
     };
   }
 
+  /** Takes an account's new events into memory, or leaves them to the store when there is no room. */
+  private offer(account: AccountBacklog, events: readonly PendingEvent[]): void {
+    if (account.refilling) {
+      // Kept for after the refill, up to what memory could take; past that the store has them.
+      if (account.arrived.length + events.length <= this.memory.share()) account.arrived.push(...events);
+      else account.overflowed = true;
+      return;
+    }
+    const fresh = events.filter((e) => !this.memory.has(e.seq) || e.replayed);
+    if (fresh.length === 0) return;
+    if (account.onDisk) {
+      // Older events of this account wait on disk: these are read back after them, in order.
+      this.wantRefill(account);
+      return;
+    }
+    if (
+      account.inMemory + fresh.length > this.memory.share() ||
+      !this.memory.makeRoom(fresh.length, account, this.busy)
+    ) {
+      // From here on the store is this account's queue; a refill reads it back in order (now, if
+      // there is room; else when its deliveries have made room).
+      account.onDisk = true;
+      this.wantRefill(account);
+      return;
+    }
+    for (const event of fresh) this.admit(event);
+  }
+
+  /** Heads that must stay in memory: being delivered, or with a replay waiting for it to settle. */
+  private readonly busy = (seq: number): boolean =>
+    this.delivering.has(seq) || this.replayAfterSettle.has(seq);
+
   private admit(event: PendingEvent): void {
-    if (this.known.has(event.seq)) {
+    if (this.memory.has(event.seq)) {
       // A replay of an event still being settled: deliver it again once that is done.
       if (event.replayed) this.replayAfterSettle.set(event.seq, event);
       return;
     }
-    this.known.add(event.seq);
-    const chain = this.chains.get(event.orderKey);
-    if (!chain) {
-      this.chains.set(event.orderKey, [event]);
-      this.activate(event);
-      return;
-    }
-    // Keep seq order behind the head (the head may already be on its way).
-    let i = chain.length;
-    while (i > 1 && chain[i - 1]!.seq > event.seq) i--;
-    chain.splice(i, 0, event);
+    const head = this.memory.admit(event);
+    if (head) this.activate(head);
   }
 
   /** A chain's head: wait for its time, then for its destination. */
@@ -183,28 +220,24 @@ export class WebhookDeliverer {
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = Date.now();
     while ((this.due.peek()?.nextAttemptAt ?? Number.POSITIVE_INFINITY) <= now) {
-      this.toDestination(this.due.pop()!);
+      const event = this.due.pop()!;
+      if (this.memory.isCurrentHead(event)) this.toDestination(event);
     }
     this.armTimer();
   }
 
   private toDestination(event: PendingEvent): void {
-    const destination = this.destinationOf(event.url);
+    const destination = this.destinationOf(event);
     destination.waiting.push(event);
     this.pump(destination);
   }
 
-  private destinationOf(url: string): Destination {
-    let origin: string;
-    try {
-      origin = new URL(url).origin;
-    } catch {
-      origin = url;
-    }
-    let destination = this.destinations.get(origin);
+  private destinationOf(event: PendingEvent): Destination {
+    const { key, origin } = Destination.keyOf(event);
+    let destination = this.destinations.get(key);
     if (!destination) {
-      destination = { origin, active: 0, waiting: [], failures: 0, blockedUntil: 0, timer: undefined };
-      this.destinations.set(origin, destination);
+      destination = new Destination(key, event.accountId, origin, this.destinationBackoff, this.random);
+      this.destinations.set(key, destination);
     }
     return destination;
   }
@@ -212,37 +245,71 @@ export class WebhookDeliverer {
   private pump(destination: Destination): void {
     if (!this.running) return;
     const now = Date.now();
-    if (destination.blockedUntil > now) {
-      if (!destination.timer) {
-        destination.timer = setTimeout(() => {
-          destination.timer = undefined;
-          this.pump(destination);
-        }, destination.blockedUntil - now);
-      }
+    if (destination.circuit.state(now) === 'open') {
+      this.wakeAfterOpen(destination, destination.circuit.openUntil - now);
       return;
     }
-    while (destination.active < this.config.concurrencyPerDestination && destination.waiting.length > 0) {
+    let slots = destination.slots(this.config.concurrencyPerDestination, now);
+    while (slots > 0 && destination.waiting.length > 0) {
       const event = destination.waiting.shift()!;
+      if (!this.memory.isCurrentHead(event) || this.delivering.has(event.seq)) continue;
+      slots--;
       destination.active++;
+      this.delivering.add(event.seq);
       const delivery = this.deliver(event, destination)
-        .catch((error: unknown) =>
-          this.logger.error({ err: error, event: event.id }, 'webhook delivery failed'),
-        )
-        .finally(() => {
+        .catch((error: unknown): Next => {
+          this.logger.error({ err: error, event: event.id }, 'webhook delivery failed');
+          return 'done';
+        })
+        .then((next) => {
           this.inFlight.delete(delivery);
+          this.delivering.delete(event.seq);
           destination.active--;
+          // Only now that it is no longer being delivered may the event be taken up again.
+          if (this.running && next !== 'done' && this.memory.isCurrentHead(event)) {
+            if (next === 'requeue') destination.waiting.unshift(event);
+            else this.activate(event);
+          }
           this.pump(destination);
+          this.forgetIfIdle(destination);
         });
       this.inFlight.add(delivery);
     }
+    this.forgetIfIdle(destination);
   }
 
-  private async deliver(event: PendingEvent, destination: Destination): Promise<void> {
+  /** Pumps the destination again when its open period ends (timers may fire early: pump checks). */
+  private wakeAfterOpen(destination: Destination, waitMs: number): void {
+    if (destination.timer) return;
+    destination.timer = setTimeout(
+      () => {
+        destination.timer = undefined;
+        this.pump(destination);
+      },
+      Math.max(1, waitMs),
+    );
+  }
+
+  /** Destinations with nothing to do and nothing to remember are dropped (the map stays small). */
+  private forgetIfIdle(destination: Destination): void {
+    if (
+      destination.active === 0 &&
+      destination.waiting.length === 0 &&
+      destination.circuit.state() === 'closed' &&
+      !destination.timer
+    ) {
+      this.destinations.delete(destination.key);
+    }
+  }
+
+  /** One attempt; says what becomes of the event after it (see `Next`). */
+  private async deliver(event: PendingEvent, destination: Destination): Promise<Next> {
+    const startedAt = Date.now();
     const record = await loadEventForDelivery(this.store, event.seq);
     // Delivered meanwhile by another path (a duplicate hand-over): not again, unless replayed.
     if (!record || (record.event.state !== 'pending' && !event.replayed)) {
       this.finish(event);
-      return;
+      return 'done';
     }
     const format = PAYLOAD_FORMATS[record.event.format] ?? nativeFormat;
     const payload = format(record);
@@ -250,7 +317,7 @@ export class WebhookDeliverer {
     if (!payload) {
       this.counters.skipped++;
       await this.settle(event, { state: 'skipped', attempts: event.attempts, lastError: null });
-      return;
+      return 'done';
     }
     const headers = record.secret
       ? signatureHeaders(record.secret, record.event.id, payload.body)
@@ -263,47 +330,85 @@ export class WebhookDeliverer {
       timeoutMs: this.config.timeoutMs,
     });
     const now = Date.now();
-    if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) {
-      destination.failures = 0;
-      destination.blockedUntil = 0;
+    const verdict = deliveryVerdict(outcome);
+    const error = describeOutcome(outcome);
+    if (verdict === 'delivered') {
+      destination.circuit.recordSuccess();
       this.counters.delivered++;
       await this.settle(event, { state: 'delivered', attempts, lastError: null, deliveredAt: now });
-      return;
+      return 'done';
     }
-    const error = outcome.kind === 'response' ? `HTTP ${outcome.status}: ${outcome.detail}` : outcome.detail;
-    if (outcome.kind === 'refused') {
+    if (verdict === 'refused') {
       this.counters.dead++;
       this.logger.warn(
         { event: record.event.id, reason: outcome.detail },
         'webhook refused by the address guard',
       );
       await this.settle(event, { state: 'dead', attempts, lastError: `refused: ${error}` });
-      return;
+      return 'done';
     }
     this.counters.failedAttempts++;
-    destination.failures++;
-    destination.blockedUntil = Math.max(
-      destination.blockedUntil,
-      now + retryDelayMs(destination.failures, this.config.retryBaseMs, this.config.retryMaxMs, this.random),
-    );
-    const delay = retryDelayMs(attempts, this.config.retryBaseMs, this.config.retryMaxMs, this.random);
-    if (now + delay - event.pendingSince > this.config.retryForSeconds * 1000) {
-      this.counters.dead++;
-      this.logger.warn({ event: record.event.id, attempts, error }, 'webhook event dead-lettered');
-      await this.settle(event, { state: 'dead', attempts, lastError: error });
-      return;
+    const deadline = event.pendingSince + this.config.retryForSeconds * 1000;
+    if (verdict === 'url_wrong') {
+      // The receiver answered: it is up, only this URL or event is refused. This event waits alone.
+      destination.circuit.recordSuccess();
+      const next = now + backoffDelayMs(this.eventBackoff, attempts, this.random);
+      if (next > deadline) {
+        await this.deadLetter(event, attempts, error);
+        return 'done';
+      }
+      await this.retryLater(event, attempts, next, error);
+      return 'wait';
     }
+    // The receiver is down: the destination backs off (once per outage) and is probed; this event
+    // keeps its place at the front of the destination's queue.
+    const tripped = destination.circuit.recordFailure(startedAt, now) === 'tripped';
+    destination.lastFailure = error;
+    if (now > deadline) {
+      await this.deadLetter(event, attempts, error);
+      return 'done';
+    }
+    await this.retryLater(event, attempts, Math.max(now, destination.circuit.openUntil), error);
+    if (tripped) this.deadLetterExpired(destination, now);
+    return 'requeue';
+  }
+
+  /** Stores a failed attempt; the event stays pending until `nextAttemptAt`. */
+  private async retryLater(event: PendingEvent, attempts: number, nextAttemptAt: number, error: string) {
     event.attempts = attempts;
-    event.nextAttemptAt = now + delay;
+    event.nextAttemptAt = nextAttemptAt;
     await this.outcomes.submit({
       seq: event.seq,
       state: 'pending',
       attempts,
-      nextAttemptAt: event.nextAttemptAt,
+      nextAttemptAt,
       lastError: error,
       deliveredAt: null,
     });
-    if (this.running) this.activate(event);
+  }
+
+  private async deadLetter(event: PendingEvent, attempts: number, error: string): Promise<void> {
+    this.counters.dead++;
+    this.logger.warn({ event: event.id, attempts, error }, 'webhook event dead-lettered');
+    await this.settle(event, { state: 'dead', attempts, lastError: error });
+  }
+
+  /**
+   * Events that waited their whole `retryForSeconds` behind a destination that stayed down (never
+   * their turn to be the probe) are dead-lettered too; checked at each trip, so within one probe
+   * interval of their deadline.
+   */
+  private deadLetterExpired(destination: Destination, now: number): void {
+    const expired: PendingEvent[] = [];
+    destination.waiting.filter((event) => {
+      if (!this.memory.isCurrentHead(event)) return false;
+      if (now - event.pendingSince <= this.config.retryForSeconds * 1000 || this.delivering.has(event.seq))
+        return true;
+      expired.push(event);
+      return false;
+    });
+    const error = `not delivered within ${this.config.retryForSeconds} s; the receiver is down (${destination.lastFailure})`;
+    for (const event of expired) void this.deadLetter(event, event.attempts, error);
   }
 
   /** Stores a final outcome and moves the event's chain on. */
@@ -328,64 +433,84 @@ export class WebhookDeliverer {
   }
 
   private finish(event: PendingEvent): void {
-    this.known.delete(event.seq);
+    const next = this.memory.remove(event);
     const replay = this.replayAfterSettle.get(event.seq);
     if (replay) {
       this.replayAfterSettle.delete(event.seq);
       if (this.running) this.admit(replay);
     }
-    const chain = this.chains.get(event.orderKey);
-    if (chain) {
-      const index = chain.indexOf(event);
-      if (index >= 0) chain.splice(index, 1);
-      if (chain.length === 0) this.chains.delete(event.orderKey);
-      else if (index === 0 && this.running) this.activate(chain[0]!);
-    }
-    this.maybeRefill();
+    if (next && this.running) this.activate(next);
+    const account = this.memory.accountOf(event.accountId);
+    this.wantRefill(account);
+    this.forgetIfDone(account);
   }
 
-  private maybeRefill(): void {
-    if (this.onDisk && !this.refilling && this.running && this.known.size <= this.config.maxInMemory / 2) {
-      void this.refill();
+  /** An account with nothing in memory or on disk is forgotten; the others' shares grow. */
+  private forgetIfDone(account: AccountBacklog): void {
+    if (!this.memory.forgetIfDone(account)) return;
+    for (const other of this.memory.accounts.values()) this.wantRefill(other);
+  }
+
+  /** Asks for a refill of an account with events on disk, once it has room for a good page of them. */
+  private wantRefill(account: AccountBacklog): void {
+    if (!this.running || !account.onDisk || account.refilling) return;
+    if (account.inMemory > this.memory.share() / 2) return;
+    this.refillWanted.add(account.accountId);
+    this.refills ??= this.runRefills().finally(() => {
+      this.refills = undefined;
+    });
+  }
+
+  /** Refills one account at a time, in the order they asked. */
+  private async runRefills(): Promise<void> {
+    for (;;) {
+      const next = this.refillWanted.values().next();
+      if (next.done) return;
+      this.refillWanted.delete(next.value);
+      const account = this.memory.accounts.get(next.value);
+      if (account && this.running) await this.refill(account);
     }
   }
 
-  /** Reads pending events back from the store, oldest first, until memory is full or all are in. */
-  private refill(): Promise<void> {
-    if (this.refilling) return this.refilling;
-    this.refilling = (async () => {
-      let caughtUp = false;
-      try {
-        let cursor = 0;
-        for (;;) {
-          const page = await loadPendingEvents(this.store, cursor, REFILL_PAGE);
-          for (const event of page) {
-            if (this.known.size >= this.config.maxInMemory) break;
-            this.admit(event);
-          }
-          if (page.length < REFILL_PAGE) {
-            caughtUp = this.known.size < this.config.maxInMemory;
+  /** Reads an account's pending events back from the store, oldest first, until its share is full. */
+  private async refill(account: AccountBacklog): Promise<void> {
+    account.refilling = true;
+    let caughtUp = false;
+    try {
+      let cursor = 0;
+      for (;;) {
+        const page = await loadPendingEventsOfAccount(this.store, account.accountId, cursor, REFILL_PAGE);
+        let full = false;
+        for (const event of page) {
+          if (this.memory.has(event.seq)) continue;
+          if (account.inMemory >= this.memory.share() || !this.memory.makeRoom(1, account, this.busy)) {
+            full = true;
             break;
           }
-          if (this.known.size >= this.config.maxInMemory) break;
-          cursor = page[page.length - 1]!.seq;
+          this.admit(event);
         }
-      } catch (error) {
-        this.logger.error({ err: error }, 'could not read pending webhook events; retrying in 5 s');
-        setTimeout(() => void (this.running && this.refill()), 5000).unref();
-      } finally {
-        const arrived = this.arrivedDuringRefill;
-        this.arrivedDuringRefill = [];
-        this.refilling = undefined;
-        if (this.overflowedDuringRefill) {
-          this.overflowedDuringRefill = false;
-          this.maybeRefill();
-        } else if (caughtUp) {
-          this.onDisk = false;
-          this.enqueue(arrived);
+        if (full) break;
+        if (page.length < REFILL_PAGE) {
+          caughtUp = true;
+          break;
         }
+        cursor = page[page.length - 1]!.seq;
       }
-    })();
-    return this.refilling;
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not read pending webhook events; retrying in 5 s');
+      setTimeout(() => this.wantRefill(account), 5000).unref();
+    } finally {
+      account.refilling = false;
+      const arrived = account.arrived;
+      account.arrived = [];
+      if (account.overflowed) {
+        account.overflowed = false;
+        this.wantRefill(account);
+      } else if (caughtUp) {
+        account.onDisk = false;
+        this.offer(account, arrived);
+      }
+      this.forgetIfDone(account);
+    }
   }
 }

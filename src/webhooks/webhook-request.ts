@@ -17,7 +17,7 @@ export interface WebhookRequest {
 
 /** How an attempt ended. Only `error` is worth retrying; `refused` never will succeed. */
 export type WebhookOutcome =
-  /** Any HTTP response; `detail` is the first ≤200 characters of its body, or a note. */
+  /** Any HTTP response; `detail` is a sanitised excerpt (≤100 characters) of its body, or a note. */
   | { kind: 'response'; status: number; detail: string }
   /** The URL or the address guard refused the request: permanent. */
   | { kind: 'refused'; detail: string }
@@ -29,7 +29,8 @@ export const SSRF_ERROR_CODE = 'ESSRF';
 
 const USER_AGENT = 'smsgate-webhooks';
 const MAX_BODY_BYTES = 64 * 1024;
-const MAX_DETAIL_CHARS = 200;
+/** How much of a receiver's answer an event's `lastError` may show its account. */
+const MAX_DETAIL_CHARS = 100;
 const MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const OUR_HEADERS: ReadonlySet<string> = new Set([
@@ -230,7 +231,16 @@ function describe(err: unknown): string {
   return code !== undefined && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
 }
 
+/**
+ * A short, printable excerpt of a receiver's answer: control characters and runs of white space
+ * become one space, and at most MAX_DETAIL_CHARS characters are kept (with an ellipsis), so an
+ * event's `lastError` never carries more of what the URL answered than a line.
+ */
 function truncate(text: string): string {
-  const chars = Array.from(text.slice(0, MAX_DETAIL_CHARS * 2));
-  return chars.length > MAX_DETAIL_CHARS ? chars.slice(0, MAX_DETAIL_CHARS).join('') : chars.join('');
+  const clean = text
+    .slice(0, MAX_DETAIL_CHARS * 4)
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ')
+    .trim();
+  const chars = Array.from(clean);
+  return chars.length > MAX_DETAIL_CHARS ? `${chars.slice(0, MAX_DETAIL_CHARS).join('')}…` : clean;
 }

@@ -174,9 +174,20 @@ describe('throughput limiter', () => {
     assert.equal(limiter.tryTake(t), false);
     assert.ok(limiter.waitMs(t) > 0);
     assert.equal(limiter.tryTake(t + 600), true);
-    limiter.throttled(t + 600);
+    limiter.throttled(t + 600, t + 600);
     assert.equal(limiter.tryTake(t + 1000), false);
     assert.equal(limiter.tryTake(t + 1700), true);
+    // Throttling of a submission sent before that pause ended is the same episode: no longer pause.
+    limiter.throttled(t + 1500, t + 1700);
+    assert.equal(limiter.tryTake(t + 1701), true);
+    // Throttled again after the pause: the pause doubles (2 s), then a success resets it to 1 s.
+    limiter.throttled(t + 1701, t + 1800);
+    assert.equal(limiter.tryTake(t + 3700), false);
+    assert.equal(limiter.tryTake(t + 3800), true);
+    limiter.succeeded();
+    limiter.throttled(t + 3900, t + 3900);
+    assert.equal(limiter.tryTake(t + 4800), false);
+    assert.equal(limiter.tryTake(t + 4900), true);
     const unlimited = new ThroughputLimiter(0);
     for (let i = 0; i < 1000; i++) assert.equal(unlimited.tryTake(t), true);
   });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import { api, GatewayProcess, killAllGateways, runCli, tempDir } from './gateway-process.js';
 
 interface Received {
@@ -46,7 +47,7 @@ describe('smsgate webhooks, events, inbound and opt-outs commands', { timeout: 1
       logLevel: 'warn',
       config: {
         connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 20 }],
-        webhooks: { allowPrivateAddresses: true, retryBaseMs: 50, retryMaxMs: 200 },
+        webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS },
       },
     });
     env = { SMSGATE_URL: gateway.url, SMSGATE_API_KEY: TEST_ADMIN_KEY };

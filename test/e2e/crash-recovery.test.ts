@@ -9,13 +9,14 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { FINAL_STATUSES, isFinalStatus } from '../../src/core/statuses.js';
 import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../helpers/databases.js';
 import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
+import { FAST_QUEUE } from '../helpers/scaled-timings.js';
 import { api, createPostgresDatabase, GatewayProcess, killAllGateways, tempDir } from './gateway-process.js';
 
 const CONFIG = {
   // Receipts come late enough that hundreds of messages wait for theirs when the process dies.
   connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 400 }],
   // Throttled numbers are retried quickly, so their retries also straddle the restart.
-  queue: { retryBaseMs: 20, retryMaxMs: 200 },
+  queue: FAST_QUEUE,
 };
 
 /** What the simulator's default rules do to a number, by its last four digits. */

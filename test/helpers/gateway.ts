@@ -3,6 +3,7 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import { createLogger } from '../../src/core/logger.js';
 import { Gateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/open-store.js';
+import { FAST_QUEUE } from './scaled-timings.js';
 
 /** A well-formed admin key the test gateways bootstrap with. */
 export const TEST_ADMIN_KEY = 'sk_testadmin0_abcdefghijklmnopqrstuvwxyz012345';
@@ -27,7 +28,7 @@ export async function startTestGateway(store: Store, options: TestGatewayOptions
     // Tests make many deliberate failed authentications from 127.0.0.1; the limiter has its own test.
     maxFailedAuthPerMinute: 0,
     ...options.config,
-    queue: { retryBaseMs: 20, retryMaxMs: 200, ...options.config?.queue },
+    queue: { ...FAST_QUEUE, ...options.config?.queue },
   });
   const gateway = await Gateway.create({
     config,

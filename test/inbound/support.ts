@@ -8,9 +8,10 @@ import type { Gateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/open-store.js';
 import type { Headers } from '../api/support.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 
 /** Webhook settings every inbound test gateway needs: receivers listen on 127.0.0.1. */
-export const TEST_WEBHOOKS = { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } as const;
+export const TEST_WEBHOOKS = { allowPrivateAddresses: true, ...FAST_WEBHOOKS } as const;
 
 /** A test gateway (sim connector) that may deliver webhooks to 127.0.0.1. */
 export function startInboundGateway(store: Store, config: ConfigInput = {}): Promise<Gateway> {

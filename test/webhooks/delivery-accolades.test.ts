@@ -10,6 +10,7 @@ import { findHistory } from '../../src/store/queries/messages-read.js';
 import { accoladesFormat } from '../../src/webhooks/formats/accolades-format.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   createClientAccount,
   deliverableNumbers,
@@ -38,7 +39,7 @@ await describeEachDatabase(
       store = await db.open();
       receiver = await WebhookReceiver.start(200);
       gateway = await startTestGateway(store, {
-        config: { webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } },
+        config: { webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS } },
       });
       ({ accountId, secret } = await createClientAccount(gateway, 'accolades'));
     });

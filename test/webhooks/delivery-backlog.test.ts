@@ -7,6 +7,7 @@ import type { ConfigInput } from '../../src/config/schema.js';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { startTestGateway, waitFor } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   assertPerMessageOrder,
   deliverableNumbers,
@@ -20,7 +21,7 @@ import {
   waitForFinal,
 } from '../helpers/webhook-receiver.js';
 
-const WEBHOOKS = { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } as const;
+const WEBHOOKS = { allowPrivateAddresses: true, ...FAST_WEBHOOKS } as const;
 
 function config(webhooks: Partial<NonNullable<ConfigInput['webhooks']>> = {}): ConfigInput {
   return { webhooks: { ...WEBHOOKS, ...webhooks } };

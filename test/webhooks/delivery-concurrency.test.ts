@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   assertPerMessageOrder,
   deliverableNumbers,
@@ -37,8 +38,7 @@ await describeEachDatabase(
         config: {
           webhooks: {
             allowPrivateAddresses: true,
-            retryBaseMs: 20,
-            retryMaxMs: 200,
+            ...FAST_WEBHOOKS,
             concurrencyPerDestination: 2,
             timeoutMs: 60_000,
           },

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   assertPerMessageOrder,
   deliverableNumbers,
@@ -28,7 +29,7 @@ await describeEachDatabase(
       store = await db.open();
       gateway = await startTestGateway(store, {
         config: {
-          webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200, retryForSeconds: 1 },
+          webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS, retryForSeconds: 1 },
         },
       });
     });

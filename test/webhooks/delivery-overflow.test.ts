@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   assertPerMessageOrder,
   deliverableNumbers,
@@ -29,7 +30,7 @@ await describeEachDatabase(
       receiver = await WebhookReceiver.start(200);
       gateway = await startTestGateway(store, {
         config: {
-          webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200, maxInMemory: 10 },
+          webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS, maxInMemory: 10 },
         },
       });
     });

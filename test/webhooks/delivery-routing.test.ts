@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   assertPerMessageOrder,
   createClientAccount,
@@ -51,7 +52,7 @@ await describeEachDatabase(
         WebhookReceiver.start(200),
       ]);
       gateway = await startTestGateway(store, {
-        config: { webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } },
+        config: { webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS } },
       });
     });
     after(async () => {
@@ -198,7 +199,7 @@ await describeEachDatabase(
       store = await db.open();
       receiver = await WebhookReceiver.start(200);
       gateway = await startTestGateway(store, {
-        config: { webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } },
+        config: { webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS } },
       });
     });
     after(async () => {

@@ -9,6 +9,7 @@ import type { Gateway } from '../../src/gateway.js';
 import { signPayload } from '../../src/webhooks/signing.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   createClientAccount,
   deliverableNumbers,
@@ -51,7 +52,7 @@ await describeEachDatabase(
       store = await db.open();
       receiver = await WebhookReceiver.start(200);
       gateway = await startTestGateway(store, {
-        config: { webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } },
+        config: { webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS } },
       });
     });
     after(async () => {

@@ -8,6 +8,7 @@ import type { Gateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/open-store.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
+import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   createClientAccount,
   deliverableNumbers,
@@ -74,7 +75,7 @@ await describeEachDatabase(
     before(async () => {
       store = await db.open();
       receiver = await WebhookReceiver.start(200);
-      gateway = await startTestGateway(store, { config: { webhooks: { retryBaseMs: 20, retryMaxMs: 200 } } });
+      gateway = await startTestGateway(store, { config: { webhooks: { ...FAST_WEBHOOKS } } });
       assert.equal(gateway.config.webhooks.allowPrivateAddresses, false);
     });
     afterEach(() => mock.restoreAll());
@@ -190,7 +191,7 @@ await describeEachDatabase(
       store = await db.open();
       receiver = await WebhookReceiver.start(200);
       gateway = await startTestGateway(store, {
-        config: { webhooks: { allowPrivateAddresses: true, retryBaseMs: 20, retryMaxMs: 200 } },
+        config: { webhooks: { allowPrivateAddresses: true, ...FAST_WEBHOOKS } },
       });
     });
     afterEach(() => mock.restoreAll());

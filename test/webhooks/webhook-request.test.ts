@@ -131,10 +131,16 @@ describe('WebhookClient.post', () => {
     assert.match(outcome.detail, /empty/);
   });
 
-  it('keeps the detail to 200 characters', async () => {
+  it('keeps the detail to 100 characters and an ellipsis', async () => {
     const server = await startServer(answer(500, 'é'.repeat(1_000)));
     const outcome = await client().post(request(`${server.origin}/hook`));
-    assert.equal(outcome.detail, 'é'.repeat(200));
+    assert.equal(outcome.detail, `${'é'.repeat(100)}…`);
+  });
+
+  it('keeps the detail to one printable line: control characters and line breaks become spaces', async () => {
+    const server = await startServer(answer(500, 'internal\r\n\tstack:\u0000 at x\u2028y\u001b[31m  red'));
+    const outcome = await client().post(request(`${server.origin}/hook`));
+    assert.equal(outcome.detail, 'internal stack: at x y [31m red');
   });
 
   it('delivers the body, path and headers intact', async () => {
@@ -277,7 +283,7 @@ describe('WebhookClient.post', () => {
       pump();
     });
     const outcome = await client().post(request(`${server.origin}/hook`, { timeoutMs: 30_000 }));
-    assert.deepEqual(outcome, { kind: 'response', status: 200, detail: 'x'.repeat(200) });
+    assert.deepEqual(outcome, { kind: 'response', status: 200, detail: `${'x'.repeat(100)}…` });
     assert.ok(written >= 64 * 1024, `server wrote ${written} bytes`);
   });
 

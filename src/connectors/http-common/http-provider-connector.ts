@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { type BackoffPolicy, Circuit } from '../../core/backoff.js';
 import { ConnectorError } from '../../core/errors.js';
 import type {
   CallbackReply,
@@ -35,9 +36,8 @@ export interface ParsedCallback {
 
 /** Consecutive connection failures after which the connector reports itself down. */
 const DOWN_AFTER_FAILURES = 3;
-/** How long it stays down the first time; each failure on probation doubles it, up to the max. */
-const MIN_DOWN_MS = 1000;
-const MAX_DOWN_MS = 60_000;
+/** How long it stays down the first time (1 s); each failure on probation doubles it, up to a minute. */
+export const PROVIDER_DOWN_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 60_000, jitter: 'none' };
 
 /**
  * The common part of connectors that speak a provider's HTTP API (Clickatell, Grandcom, generic
@@ -53,9 +53,8 @@ export abstract class HttpProviderConnector implements Connector {
   private submitted = 0;
   private failed = 0;
   private connectionFailures = 0;
-  private downUntil = 0;
-  /** Times it went down since it last got an answer (each doubles the wait). */
-  private trips = 0;
+  /** Down after repeated connection failures; each trip since the last answer doubles the wait. */
+  private readonly circuit = new Circuit(PROVIDER_DOWN_BACKOFF, DOWN_AFTER_FAILURES);
   private upAgain: NodeJS.Timeout | undefined;
   private readonly batcher: SubmitBatcher;
 
@@ -99,10 +98,11 @@ export abstract class HttpProviderConnector implements Connector {
    */
   private currentState(): ConnectorState {
     if (this.state === 'stopped') return 'stopped';
-    return Date.now() < this.downUntil ? 'down' : 'up';
+    return this.circuit.state() === 'open' ? 'down' : 'up';
   }
 
   async submit(message: OutboundMessage): Promise<SubmitResult> {
+    const startedAt = Date.now();
     this.inFlight++;
     try {
       const result = await this.batcher.submit(message);
@@ -115,7 +115,7 @@ export abstract class HttpProviderConnector implements Connector {
         error instanceof ConnectorError &&
         (error.rawCode === 'timeout' || error.rawCode === 'network' || /^E[A-Z]+$/.test(error.rawCode ?? ''))
       ) {
-        this.connectionFailed();
+        this.connectionFailed(startedAt);
       } else {
         this.connected();
       }
@@ -136,7 +136,7 @@ export abstract class HttpProviderConnector implements Connector {
       failed: this.failed,
       detail: {
         connectionFailures: this.connectionFailures,
-        downUntil: this.downUntil > Date.now() ? new Date(this.downUntil).toISOString() : null,
+        downUntil: this.circuit.state() === 'open' ? new Date(this.circuit.openUntil).toISOString() : null,
       },
     };
   }
@@ -161,7 +161,7 @@ export abstract class HttpProviderConnector implements Connector {
   /** Wakes the dispatcher when probation starts (timers may fire a millisecond early: check again). */
   private armUpAgain(wait: number): void {
     this.upAgain = setTimeout(() => {
-      const left = this.downUntil - Date.now();
+      const left = this.circuit.openUntil - Date.now();
       if (left > 0) this.armUpAgain(left + 1);
       else this.sink.capacityAvailable();
     }, wait);
@@ -170,21 +170,17 @@ export abstract class HttpProviderConnector implements Connector {
 
   private connected(): void {
     this.connectionFailures = 0;
-    this.trips = 0;
-    this.downUntil = 0;
+    this.circuit.recordSuccess();
   }
 
-  private connectionFailed(): void {
+  private connectionFailed(startedAt: number): void {
     this.connectionFailures++;
-    if (this.connectionFailures < DOWN_AFTER_FAILURES || this.state === 'stopped') return;
+    if (this.state === 'stopped') return;
     // Requests that were in flight together fail together: one trip, not one per request.
-    if (Date.now() < this.downUntil) return;
-    this.trips++;
-    const wait = Math.min(MAX_DOWN_MS, MIN_DOWN_MS * 2 ** (this.trips - 1));
-    this.downUntil = Date.now() + wait;
+    if (this.circuit.recordFailure(startedAt) !== 'tripped') return;
     if (this.upAgain) clearTimeout(this.upAgain);
     // On probation again when the wait is over: tell the dispatcher there is room.
-    this.armUpAgain(wait);
+    this.armUpAgain(this.circuit.openUntil - Date.now());
   }
 }
 

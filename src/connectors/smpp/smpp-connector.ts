@@ -142,6 +142,7 @@ export class SmppConnector implements Connector {
   /** Sends one segment; resolves with its normalised upstream id. */
   private async submitSegment(segment: SegmentPayload, addressing: Addressing): Promise<string> {
     const session = await this.pickSession();
+    const sentAt = Date.now();
     let response: Pdu;
     try {
       response = await session.request('submit_sm', {
@@ -167,7 +168,8 @@ export class SmppConnector implements Connector {
         cause: error,
       });
     }
-    if (response.commandStatus !== COMMAND_STATUS.ESME_ROK) throw this.refusal(response.commandStatus);
+    if (response.commandStatus !== COMMAND_STATUS.ESME_ROK)
+      throw this.refusal(response.commandStatus, sentAt);
     this.limiter.succeeded();
     const id = response.command === 'submit_sm_resp' ? response.message_id : '';
     return normalizeUpstreamId(id, this.config.submitIdFormat);
@@ -196,10 +198,10 @@ export class SmppConnector implements Connector {
     };
   }
 
-  private refusal(commandStatus: number): ConnectorError {
+  private refusal(commandStatus: number, sentAt: number): ConnectorError {
     const rawCode = statusName(commandStatus);
     if (commandStatus === COMMAND_STATUS.ESME_RTHROTTLED) {
-      this.limiter.throttled();
+      this.limiter.throttled(sentAt);
       // Wake the dispatcher when the pause ends: nothing else will tell it there is room again.
       if (this.resumeTimer) clearTimeout(this.resumeTimer);
       this.resumeTimer = setTimeout(() => this.sink.capacityAvailable(), this.limiter.waitMs() + 5);

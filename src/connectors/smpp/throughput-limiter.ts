@@ -1,13 +1,17 @@
+import { type BackoffPolicy, Circuit } from '../../core/backoff.js';
+
+/** The pause after ESME_RTHROTTLED: 1 s, doubling while throttling continues, at most 30 s. */
+export const THROTTLE_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, jitter: 'none' };
+
 /**
  * Paces submissions: a token bucket of `perSecond` (0 = no cap) with one second of burst, plus a
- * pause after the SMSC says ESME_RTHROTTLED that doubles while throttling continues (up to 30 s) and
- * resets after a success.
+ * pause after the SMSC says ESME_RTHROTTLED (a circuit of the shared back-off policy: the pause
+ * doubles while throttling continues and resets after a success).
  */
 export class ThroughputLimiter {
   private tokens: number;
   private refilledAt = Date.now();
-  private pausedUntil = 0;
-  private backoffMs = 0;
+  private readonly throttle = new Circuit(THROTTLE_BACKOFF);
 
   constructor(private readonly perSecond: number) {
     this.tokens = perSecond;
@@ -15,7 +19,7 @@ export class ThroughputLimiter {
 
   /** True when a submission may start now (and takes its token). */
   tryTake(now = Date.now()): boolean {
-    if (now < this.pausedUntil) return false;
+    if (this.throttle.state(now) === 'open') return false;
     if (this.perSecond <= 0) return true;
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
     this.refilledAt = now;
@@ -26,25 +30,25 @@ export class ThroughputLimiter {
 
   /** Milliseconds until `tryTake` can succeed. */
   waitMs(now = Date.now()): number {
-    if (now < this.pausedUntil) return this.pausedUntil - now;
+    if (this.throttle.state(now) === 'open') return this.throttle.openUntil - now;
     if (this.perSecond <= 0 || this.tokens >= 1) return 0;
     return Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
   }
 
   /** Whether the limiter is holding submissions back right now. */
   get paused(): boolean {
-    return Date.now() < this.pausedUntil;
+    return this.throttle.state() === 'open';
   }
 
-  throttled(now = Date.now()): void {
-    // Answers to submissions sent before the pause began say nothing new: only throttling after a
-    // pause has ended makes the next pause longer.
-    if (now < this.pausedUntil) return;
-    this.backoffMs = Math.min(30_000, this.backoffMs === 0 ? 1000 : this.backoffMs * 2);
-    this.pausedUntil = now + this.backoffMs;
+  /**
+   * The SMSC throttled a submission sent at `sentAt`. Answers to submissions sent before the pause
+   * began say nothing new: only throttling of a submission sent after it makes the next pause longer.
+   */
+  throttled(sentAt: number, now = Date.now()): void {
+    this.throttle.recordFailure(sentAt, now);
   }
 
   succeeded(): void {
-    this.backoffMs = 0;
+    this.throttle.recordSuccess();
   }
 }

@@ -12,6 +12,7 @@ export type EventRow = Selectable<EventsTable>;
 export interface PendingEvent {
   readonly seq: number;
   readonly id: string;
+  readonly accountId: string;
   readonly orderKey: string;
   readonly url: string;
   attempts: number;
@@ -40,11 +41,25 @@ export function isEventStatus(status: string): boolean {
 }
 
 /** The columns `PendingEvent` is read from. */
-export const PENDING_COLUMNS = 'seq, id, order_key, url, attempts, next_attempt_at, pending_since';
+export const PENDING_COLUMNS =
+  'seq, id, account_id, order_key, url, attempts, next_attempt_at, pending_since';
+
+/** The same columns for Kysely's `select`/`returning`. */
+export const PENDING_COLUMN_LIST = [
+  'seq',
+  'id',
+  'account_id',
+  'order_key',
+  'url',
+  'attempts',
+  'next_attempt_at',
+  'pending_since',
+] as const;
 
 export function toPendingEvent(row: {
   seq: number | string | bigint;
   id: string;
+  account_id: string;
   order_key: string;
   url: string;
   attempts: number;
@@ -54,6 +69,7 @@ export function toPendingEvent(row: {
   return {
     seq: Number(row.seq),
     id: row.id,
+    accountId: row.account_id,
     orderKey: row.order_key,
     url: row.url,
     attempts: Number(row.attempts),
@@ -134,21 +150,34 @@ export async function insertStatusEvents(
   return written.sort((a, b) => a.seq - b.seq);
 }
 
-/** Pending events in delivery order, after `afterSeq` (recovery and refill). */
-export async function loadPendingEvents(
+/** One account's pending events in delivery order, after `afterSeq` (recovery and refill). */
+export async function loadPendingEventsOfAccount(
   store: Store,
+  accountId: string,
   afterSeq: number,
   limit: number,
 ): Promise<PendingEvent[]> {
   const rows = await store.db
     .selectFrom('events')
-    .select(['seq', 'id', 'order_key', 'url', 'attempts', 'next_attempt_at', 'pending_since'])
+    .select(PENDING_COLUMN_LIST)
+    .where('account_id', '=', accountId)
     .where('state', '=', 'pending')
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .limit(limit)
     .execute();
   return rows.map(toPendingEvent);
+}
+
+/** The accounts that have pending events (read once at start). */
+export async function accountsWithPendingEvents(store: Store): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('events')
+    .select('account_id')
+    .distinct()
+    .where('state', '=', 'pending')
+    .execute();
+  return rows.map((row) => row.account_id);
 }
 
 /** The outcome of one delivery attempt, to be stored. */
@@ -273,7 +302,7 @@ export async function replayEvents(
         .execute();
       const rows = await trx
         .selectFrom('events')
-        .select(['seq', 'id', 'order_key', 'url', 'attempts', 'next_attempt_at', 'pending_since'])
+        .select(PENDING_COLUMN_LIST)
         .where('seq', 'in', slice)
         .orderBy('seq')
         .execute();

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
 import type { InboundMessagesTable } from '../schema.js';
-import { type PendingEvent, toPendingEvent } from './events.js';
+import { PENDING_COLUMN_LIST, type PendingEvent, toPendingEvent } from './events.js';
 import { deleteInboundParts } from './inbound-parts.js';
 
 export type InboundRow = Selectable<InboundMessagesTable>;
@@ -118,7 +118,7 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
         delivered_at: null,
         created_at: now,
       })
-      .returning(['seq', 'id', 'order_key', 'url', 'attempts', 'next_attempt_at', 'pending_since'])
+      .returning(PENDING_COLUMN_LIST)
       .executeTakeFirstOrThrow();
     return [toPendingEvent(event)];
   });
