@@ -4,7 +4,7 @@ import { registerCallbackRoutes } from './callback-routes.js';
 import { clientErrorHandler } from './client-error.js';
 import { nativeErrorHandler, toErrorResponse } from './error-body.js';
 import { registerHealthRoutes } from './health-routes.js';
-import { rejectUnsafeInput } from './input-safety.js';
+import { rejectUnsafeInput, strictJsonParser } from './input-safety.js';
 import { registerAdminRoutes } from './native/admin-routes.js';
 import { registerConnectorRoutes } from './native/connector-routes.js';
 import { registerInboundRoutes } from './native/inbound-routes.js';
@@ -44,6 +44,9 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   });
   // Only the content types a route declares are accepted: text/plain is not JSON, so 415 it.
   app.removeContentTypeParser('text/plain');
+  // JSON is UTF-8: bytes that are not are a 400, not silently replaced characters.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app));
   app.addHook('preValidation', rejectUnsafeInput);
   app.setErrorHandler(nativeErrorHandler(gateway.logger));
   app.setNotFoundHandler((request, reply) =>
