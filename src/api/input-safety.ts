@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../core/errors.js';
 
 /** Deepest JSON nesting accepted; real requests need a handful of levels. */
@@ -63,4 +63,79 @@ export async function rejectUnsafeInput(request: FastifyRequest): Promise<void> 
     const name = found.field || 'body';
     throw new ValidationError(`${name} ${found.problem}`, found.field || undefined, 'invalid_input');
   }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a body that must be UTF-8 (JSON is, RFC 8259), refusing bytes that are not: a lenient
+ * decoder would replace them with U+FFFD and store text the client never sent.
+ */
+export function decodeUtf8(body: Buffer): string {
+  try {
+    return STRICT_UTF8.decode(body);
+  } catch {
+    const offset = firstInvalidUtf8(body);
+    throw new ValidationError(
+      `The body is not valid UTF-8: byte ${offset} (0x${(body[offset] ?? 0).toString(16).padStart(2, '0')}) does not start a UTF-8 character`,
+      undefined,
+      'invalid_utf8',
+    );
+  }
+}
+
+/** Offset of the first byte that does not begin a well-formed UTF-8 sequence (Unicode 15, table 3-7). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (length === 0) return i;
+    // The second byte's range excludes overlong forms, UTF-16 surrogates and values past U+10FFFF.
+    const [low, high] =
+      lead === 0xe0
+        ? [0xa0, 0xbf]
+        : lead === 0xed
+          ? [0x80, 0x9f]
+          : lead === 0xf0
+            ? [0x90, 0xbf]
+            : lead === 0xf4
+              ? [0x80, 0x8f]
+              : [0x80, 0xbf];
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+/**
+ * Fastify's JSON parser with the body decoded strictly as UTF-8 first (Fastify's own decodes with
+ * replacement characters); prototype-poisoning keys are refused as before.
+ */
+export function strictJsonParser(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+    let text: string;
+    try {
+      text = decodeUtf8(body);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    parseJson(request, text, done);
+  };
 }

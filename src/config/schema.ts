@@ -70,6 +70,22 @@ export const configSchema = z
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(1024 * 1024),
+    /** Time limits of the HTTP listener, so slow or silent clients cannot hold connections open. */
+    http: z
+      .object({
+        /** A whole request (headers and body) must arrive within this, or 408 and the connection is closed. */
+        requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        /** A request's headers must arrive within this (from connect, or from the previous request's end). */
+        headersTimeoutMs: z.number().int().min(100).max(3_600_000).default(10_000),
+        /** A connection with no traffic either way for this long during a request is closed. */
+        connectionTimeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
+      })
+      .strict()
+      .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {
+        message: 'headersTimeoutMs must not be longer than requestTimeoutMs',
+        path: ['headersTimeoutMs'],
+      })
+      .prefault({}),
     /** Most recipients in one request. */
     maxRecipientsPerRequest: z.number().int().min(1).max(100_000).default(1000),
     /** Longest text accepted, in characters. */

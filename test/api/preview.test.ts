@@ -139,6 +139,26 @@ await describeEachDatabase(
       assertError(await preview(['a']), 400);
     });
 
+    it('refuses a text longer than maxTextLength (1,600), naming the field, as the send does', async () => {
+      const huge = await preview({ text: 'a'.repeat(900_000) });
+      assertError(huge, 400, { field: 'text', message: /900000 characters; at most 1600/ });
+      assert.ok(huge.body.length < 500, 'no segments in the answer');
+      assert.equal((await previewOk('a'.repeat(1600))).segments, 11);
+      assert.equal((await previewOk('😀'.repeat(1600))).characters, 1600, 'an emoji counts as one character');
+      for (const text of ['a'.repeat(1601), '😀'.repeat(1601)]) {
+        const previewed = await preview({ text });
+        const sent = await gateway.http.inject({
+          method: 'POST',
+          url: '/v1/messages',
+          headers: ADMIN_AUTH,
+          payload: { to: '+447911123456', text },
+        });
+        assertError(previewed, 400, { field: 'text', message: /at most 1600/ });
+        assertError(sent, 400, { field: 'text' });
+        assert.equal(previewed.json().error.message, sent.json().error.message);
+      }
+    });
+
     it('needs credentials', async () => {
       assertError(await preview({ text: 'hi' }, {}), 401, { code: 'unauthenticated' });
     });

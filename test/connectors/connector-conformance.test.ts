@@ -52,8 +52,10 @@ function fromFake(
   connector: Record<string, unknown>,
   options: { expiredStatus?: string } = {},
 ): Upstream {
-  const sends = () => fake.requests.filter((r) => r.method === 'POST' && !r.path.startsWith('/callbacks'));
-  const bodyMentions = (to: string) => sends().filter((r) => r.rawBody.includes(to.slice(1))).length;
+  const sends = () => fake.requests.filter((r) => !r.path.startsWith('/callbacks'));
+  // A GET provider carries the message in the query string, the others in the body.
+  const bodyMentions = (to: string) =>
+    sends().filter((r) => r.rawBody.includes(to.slice(1)) || r.path.includes(to.slice(1))).length;
   return {
     connector,
     attemptsFor: bodyMentions,
@@ -166,6 +168,20 @@ const UPSTREAMS: Record<string, Factory> = {
       },
       { expiredStatus: 'undelivered' },
     );
+  },
+  'http (GET query-string example)': async (gatewayUrl) => {
+    const fake = await FakeClickatell.start({
+      statusCallbackUrl: `${gatewayUrl}/callbacks/up?token=change-this-token`,
+    });
+    const example = readExample('http-query-get.json');
+    return fromFake(fake, {
+      ...example,
+      name: 'up',
+      url: String(example.url)
+        .replace('https://platform.clickatell.com', fake.url)
+        .replace('your-api-key', fake.apiKey),
+      timeoutMs: 2000,
+    });
   },
   'http (JSON API example)': async (gatewayUrl) => {
     const fake = await FakeJsonProvider.start({

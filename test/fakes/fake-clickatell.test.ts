@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ClickatellStatusUpdate, FakeClickatell } from './fake-clickatell.js';
+import {
+  type ClickatellMessageResult,
+  type ClickatellStatusUpdate,
+  FakeClickatell,
+  HTTP_SEND_PATH,
+} from './fake-clickatell.js';
 import { postJson, Receiver, request } from './test-support.js';
 
 interface Envelope {
@@ -151,6 +156,37 @@ describe('FakeClickatell', () => {
     const delivered = fake.messages.find((m) => m.clientReference === 'd')!;
     assert.ok(byRef('d').every((u) => u.messageId === delivered.id && u.channel === 'sms'));
     assert.ok(byRef('d')[0]!.timestamp < byRef('d')[1]!.timestamp);
+  });
+
+  it('takes the Platform HTTP GET send: key and message in the query, every `to` a recipient', async () => {
+    const get = (query: Record<string, string> | string) =>
+      request(`${fake.url}${HTTP_SEND_PATH}?${new URLSearchParams(query).toString()}`, { method: 'GET' });
+    const wrongKey = await get({ apiKey: 'key-2', to: '447911123456', content: 'x' });
+    assert.equal(wrongKey.status, 401);
+    assert.equal((wrongKey.json as { error: { code: number } }).error.code, 1);
+    assert.equal((await get({ apiKey: 'key-1', to: '447911123456' })).status, 400, 'no content');
+    const before = fake.messages.length;
+    const one = await get({ apiKey: 'key-1', to: '447911223344', content: 'a&b=c', from: 'Shop' });
+    assert.equal(one.status, 202);
+    const [result] = (one.json as { messages: ClickatellMessageResult[] }).messages;
+    assert.equal(result!.accepted, true);
+    assert.deepEqual(
+      fake.messages.slice(before).map((m) => [m.id, m.to, m.from, m.text]),
+      [[result!.apiMessageId, '447911223344', 'Shop', 'a&b=c']],
+    );
+    const many = await get('apiKey=key-1&to=447911223345,447911223346&to=447911223347&content=hi');
+    assert.equal(many.status, 202);
+    assert.deepEqual(
+      fake.messages.slice(before + 1).map((m) => [m.to, m.from]),
+      [
+        ['447911223345', undefined],
+        ['447911223346', undefined],
+        ['447911223347', undefined],
+      ],
+    );
+    const refused = await get({ apiKey: 'key-1', to: '447911220001', content: 'x' });
+    assert.equal(refused.status, 400);
+    assert.equal((refused.json as { messages: ClickatellMessageResult[] }).messages[0]!.error?.code, 25);
   });
 
   it('posts MO messages as event.moText', async () => {

@@ -1,7 +1,9 @@
 // A fake Clickatell One API (see ../../../shared/reference/clickatell-platform-api.md):
 // `POST /v1/message` with `Authorization: <api key>` (the bare key), up to 200 messages a request,
 // 202 / 207 / 400 answers with per-message results, and One API callbacks (status and MO) as JSON
-// envelopes. Clickatell retries unacknowledged callbacks (duplicates) and may deliver them out of
+// envelopes. It also takes the Platform HTTP GET send, `GET /messages/http/send?apiKey=…&to=…&content=…
+// [&from=…]`, whose `to` is a comma-separated list, answered with the same JSON; like a lenient
+// server it takes every `to` parameter a query repeats, so tests see each recipient a request named. Clickatell retries unacknowledged callbacks (duplicates) and may deliver them out of
 // order; `duplicateCallbacks` and `shuffleCallbacks` reproduce both. Not a test file.
 import {
   type AcceptedMessage,
@@ -81,6 +83,9 @@ const ERRORS = {
   rate: { code: 43, description: 'Rate limit exceeded' },
 } as const satisfies Record<string, ClickatellError>;
 
+/** The Platform HTTP API's send (reference §2). */
+export const HTTP_SEND_PATH = '/messages/http/send';
+
 /** International format, digits only: no `+`, no `00`. */
 const RECIPIENT = /^[1-9][0-9]{6,14}$/;
 
@@ -123,7 +128,10 @@ export class FakeClickatell extends FakeProvider {
   }
 
   protected isSendRequest(request: RecordedRequest): boolean {
-    return request.method === 'POST' && pathOf(request) === '/v1/message';
+    return (
+      (request.method === 'POST' && pathOf(request) === '/v1/message') ||
+      (request.method === 'GET' && pathOf(request) === HTTP_SEND_PATH)
+    );
   }
 
   protected failureReply(status: number): Reply {
@@ -142,6 +150,7 @@ export class FakeClickatell extends FakeProvider {
 
   protected handle(request: RecordedRequest): Reply {
     if (!this.isSendRequest(request)) return { status: 404, body: { messages: [], error: null } };
+    if (request.method === 'GET') return this.handleHttpSend(request);
     if (request.headers.authorization !== this.apiKey) return this.failureReply(401);
     const list = asRecord(request.body)?.messages;
     if (!Array.isArray(list) || list.length === 0) return this.failureReply(400);
@@ -152,7 +161,25 @@ export class FakeClickatell extends FakeProvider {
     if (parsed.some((m) => asString(m?.to) === undefined || asString(m?.content) === undefined)) {
       return this.failureReply(400);
     }
-    const results = parsed.map((m) => this.sendOne(m!, request.index));
+    return this.answer(parsed.map((m) => this.sendOne(m!, request.index)));
+  }
+
+  /** `GET /messages/http/send`: the key and one message in the query, a recipient list in `to`. */
+  private handleHttpSend(request: RecordedRequest): Reply {
+    const mark = request.path.indexOf('?');
+    const query = new URLSearchParams(mark < 0 ? '' : request.path.slice(mark + 1));
+    if (query.get('apiKey') !== this.apiKey) return this.failureReply(401);
+    const recipients = query.getAll('to').flatMap((to) => to.split(','));
+    const content = query.get('content');
+    if (recipients.length === 0 || content === null) return this.failureReply(400);
+    if (recipients.length > FakeClickatell.MAX_MESSAGES) {
+      return { status: 400, body: { messages: [], error: ERRORS.tooMany } };
+    }
+    const from = query.get('from') ?? undefined;
+    return this.answer(recipients.map((to) => this.sendOne({ to, content, from }, request.index)));
+  }
+
+  private answer(results: ClickatellMessageResult[]): Reply {
     const accepted = results.filter((r) => r.accepted).length;
     const status = accepted === results.length ? 202 : accepted > 0 ? 207 : 400;
     return { status, body: { messages: results, error: null } };

@@ -67,6 +67,14 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
     const parsed = previewBodySchema.safeParse(request.body ?? {});
     if (!parsed.success) throw zodToValidationError(parsed.error);
     const analysis = analyzeText(parsed.data.text);
+    // The send path's limit: a preview of a text that could never be sent would only cost work.
+    const max = gateway.config.maxTextLength;
+    if (analysis.characters > max) {
+      throw new ValidationError(
+        `text has ${analysis.characters} characters; at most ${max} are allowed`,
+        'text',
+      );
+    }
     return { ...analysis, parts: splitSegments(parsed.data.text, analysis.encoding) };
   });
 

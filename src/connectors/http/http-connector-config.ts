@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECEIPT_STATES } from '../connector.js';
+import { checkTemplate, HeaderTemplate, UrlTemplate } from './message-template.js';
 
 const path = z.string().min(1).max(200);
 
@@ -7,7 +8,8 @@ const path = z.string().min(1).max(200);
  * A provider described by configuration alone: how to send one message (method, URL, auth,
  * headers, a body template), how to read its answer, and how to read its status callbacks.
  * Templates use `{{to}} {{toDigits}} {{from}} {{fromDigits}} {{text}} {{id}} {{callbackUrl}}
- * {{segments}} {{encoding}}`.
+ * {{segments}} {{encoding}}`, each encoded for where it lands (URL path or query, header, form or
+ * JSON body); `{{raw:name}}` writes a value into the URL as it is. Checked here, at start.
  */
 export const httpConnectorSchema = z
   .object({
@@ -65,6 +67,22 @@ export const httpConnectorSchema = z
     timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
     callbackToken: z.string().min(8).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const check = (path: string[], test: () => void) => {
+      try {
+        test();
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path, message: (error as Error).message });
+      }
+    };
+    const where = `connector ${config.name}`;
+    // The issue's path names the field already.
+    check(['url'], () => new UrlTemplate(config.url, where));
+    for (const [name, value] of Object.entries(config.headers)) {
+      check(['headers', name], () => new HeaderTemplate(name, value, where));
+    }
+    check(['body', 'fields'], () => checkTemplate(config.body?.fields, `${where}: body.fields`, 'body'));
+  });
 
 export type HttpConnectorConfig = z.output<typeof httpConnectorSchema>;

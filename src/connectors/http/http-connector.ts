@@ -5,7 +5,7 @@ import { readText } from '../http-common/json-path.js';
 import type { BatchOutcome } from '../http-common/submit-batcher.js';
 import { retryableStatus, upstreamRequest } from '../http-common/upstream-request.js';
 import type { HttpConnectorConfig } from './http-connector-config.js';
-import { checkTemplate, render, renderDeep, templateValues } from './message-template.js';
+import { HeaderTemplate, renderBody, templateValues, UrlTemplate } from './message-template.js';
 
 /**
  * A provider the gateway was never coded for, described by configuration alone
@@ -14,15 +14,20 @@ import { checkTemplate, render, renderDeep, templateValues } from './message-tem
  */
 export class HttpConnector extends HttpProviderConnector {
   readonly type = 'http';
+  private readonly url: UrlTemplate;
+  private readonly headers: readonly HeaderTemplate[];
 
   constructor(
     private readonly config: HttpConnectorConfig,
     sink: ConnectorSink,
   ) {
     super({ ...config, batchSize: 1, batchWaitMs: 0 }, sink);
-    checkTemplate(config.url, `connector ${config.name}: url`);
-    checkTemplate(config.headers, `connector ${config.name}: headers`);
-    checkTemplate(config.body?.fields, `connector ${config.name}: body.fields`);
+    // The config schema checked these already; compiled once here.
+    const where = `connector ${config.name}`;
+    this.url = new UrlTemplate(config.url, `${where}: url`);
+    this.headers = Object.entries(config.headers).map(
+      ([name, value]) => new HeaderTemplate(name, value, `${where}: headers.${name}`),
+    );
   }
 
   protected async sendBatch(messages: readonly OutboundMessage[]): Promise<BatchOutcome[]> {
@@ -33,8 +38,7 @@ export class HttpConnector extends HttpProviderConnector {
     const { config } = this;
     const values = templateValues(message, config.callbackUrl);
     const headers: Record<string, string> = { accept: 'application/json' };
-    for (const [name, value] of Object.entries(config.headers))
-      headers[name.toLowerCase()] = render(value, values);
+    for (const header of this.headers) headers[header.name.toLowerCase()] = header.render(values);
     if (config.auth?.type === 'basic') {
       headers.authorization = `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`;
     } else if (config.auth?.type === 'bearer') {
@@ -42,10 +46,10 @@ export class HttpConnector extends HttpProviderConnector {
     } else if (config.auth?.type === 'header') {
       headers[config.auth.name.toLowerCase()] = config.auth.value;
     }
-    let url = render(config.url, values);
+    let url = this.url.render(values);
     let body: string | undefined;
     if (config.body) {
-      const fields = renderDeep(config.body.fields, values) as Record<string, unknown>;
+      const fields = renderBody(config.body.fields, values) as Record<string, unknown>;
       const form = () =>
         new URLSearchParams(
           Object.entries(fields).map(([k, v]): [string, string] => [
@@ -54,7 +58,10 @@ export class HttpConnector extends HttpProviderConnector {
           ]),
         );
       if (config.method === 'GET') {
-        url += (url.includes('?') ? '&' : '?') + form().toString();
+        const query = form().toString();
+        const hash = url.indexOf('#');
+        const [base, fragment] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+        if (query) url = `${base}${base.includes('?') ? '&' : '?'}${query}${fragment}`;
       } else if (config.body.format === 'form') {
         headers['content-type'] = 'application/x-www-form-urlencoded';
         body = form().toString();
