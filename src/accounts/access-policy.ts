@@ -1,7 +1,9 @@
-import { ForbiddenError, NotFoundError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 import type { Store } from '../store/open-store.js';
 import { type AccountRow, findAccount, listAccounts } from '../store/queries/accounts.js';
+import { findCredentialHolders } from '../store/queries/credentials.js';
 import { findTenant, listTenants, type TenantRow } from '../store/queries/tenants.js';
+import type { CredentialKind } from './dialect-credentials.js';
 import type { Principal, Role } from './roles.js';
 
 /**
@@ -116,6 +118,66 @@ export class AccessPolicy {
     if (tenantId !== null) await this.visibleTenant(principal, tenantId);
   }
 
+  /** Whether the principal may see the account with this id (the rule of `visibleAccount`). */
+  async seesAccount(principal: Principal, accountId: string): Promise<boolean> {
+    const account = await findAccount(this.store, accountId);
+    return account !== undefined && (await this.sees(principal, account));
+  }
+
+  /**
+   * The identifier a new dialect credential of `account` gets; undefined means the gateway generates
+   * one (docs/permissions.md, "Credential identifiers"). Admins choose any. For everyone else:
+   * - an application key is named by the account's own tenant (the default) or, for a partner, by a
+   *   tenant it manages;
+   * - a login identifier (SMPP system_id, account number) is generated, or is one that an account
+   *   the caller sees holds or held (re-issuing after a revocation keeps a client's configuration).
+   * Anything else is refused with `identifierNotOwned`, whether the identifier is another tenant's
+   * or nobody's, so that a refusal tells the caller nothing about other tenants.
+   */
+  async credentialIdentifier(
+    principal: Principal,
+    account: AccountRow,
+    kind: CredentialKind,
+    requested: string | undefined,
+  ): Promise<string | undefined> {
+    if (kind === 'application_key') {
+      const identifier = requested ?? account.tenant_id ?? undefined;
+      if (identifier === undefined) {
+        throw new ValidationError(
+          'An application key is named by a tenant id, and this account has no tenant: give identifier',
+          'identifier',
+        );
+      }
+      if (principal.role === 'admin' || identifier === account.tenant_id) return identifier;
+      const managed = await this.managedTenants(principal);
+      if (managed !== 'all' && managed.some((tenant) => tenant.id === identifier)) return identifier;
+      throw identifierNotOwned(kind);
+    }
+    if (requested === undefined || principal.role === 'admin') return requested;
+    for (const holder of await findCredentialHolders(this.store, kind, requested)) {
+      if (await this.seesAccount(principal, holder)) return requested;
+    }
+    throw identifierNotOwned(kind);
+  }
+
+  /**
+   * What to answer when a live credential already holds the identifier: a conflict when the caller
+   * sees the account holding it; otherwise exactly what an identifier it does not own gets.
+   */
+  async credentialConflict(
+    principal: Principal,
+    kind: CredentialKind,
+    holderAccountId: string | undefined,
+  ): Promise<Error> {
+    if (holderAccountId !== undefined && !(await this.seesAccount(principal, holderAccountId))) {
+      return identifierNotOwned(kind);
+    }
+    return new ConflictError(
+      `A live ${kind} credential with this identifier${kind === 'application_key' ? ' and environment' : ''} exists already`,
+      'credential_exists',
+    );
+  }
+
   private async sees(principal: Principal, account: AccountRow): Promise<boolean> {
     const managed = await this.managedTenants(principal);
     return managed === 'all' || this.seesInManagedTenant(principal, account, managed);
@@ -134,4 +196,15 @@ export class AccessPolicy {
     if (principal.role !== 'partner' || account.tenant_id === null || account.role !== 'client') return false;
     return managed.some((tenant) => tenant.id === account.tenant_id);
   }
+}
+
+/** The one refusal for an identifier the caller may not use (and for one it may not see is taken). */
+function identifierNotOwned(kind: CredentialKind): ForbiddenError {
+  return new ForbiddenError(
+    kind === 'application_key'
+      ? "An application key's identifier is the account's own tenant id (or a tenant its partner manages)"
+      : `This ${kind} identifier is not one of this account's: omit identifier to get a generated one, or ask an admin to assign it`,
+    'identifier_not_owned',
+    'identifier',
+  );
 }

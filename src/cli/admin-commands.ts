@@ -151,29 +151,32 @@ export function registerAdminCommands(program: Command): void {
       .command('create <accountId>')
       .description('create a credential; prints its secret once')
       .requiredOption('--kind <kind>', 'account_password, application_key or smpp')
-      .requiredOption('--identifier <id>', 'account number, tenant id or SMPP system_id')
+      .option(
+        '--identifier <id>',
+        "account number, tenant id or SMPP system_id (default: generated, or the account's tenant for application keys; only admins pick other ones)",
+      )
       .option('--environment <name>', 'environment (application keys)')
       .option('--secret <secret>', 'the secret (generated when omitted)'),
   ).action(
     (
       accountId: string,
-      flags: Flags & { kind: string; identifier: string; environment?: string; secret?: string },
+      flags: Flags & { kind: string; identifier?: string; environment?: string; secret?: string },
     ) =>
       run(
         flags,
         (c) =>
-          apiRequest<{ id: string; secret: string }>(
+          apiRequest<{ id: string; identifier: string; secret: string }>(
             c,
             'POST',
             `/v1/accounts/${encodeURIComponent(accountId)}/credentials`,
             {
               kind: flags.kind,
-              identifier: flags.identifier,
+              ...(flags.identifier ? { identifier: flags.identifier } : {}),
               ...(flags.environment ? { environment: flags.environment } : {}),
               ...(flags.secret ? { secret: flags.secret } : {}),
             },
           ),
-        (cr) => console.log(`${cr.id}  secret (shown only now): ${cr.secret}`),
+        (cr) => console.log(`${cr.id}  ${cr.identifier}  secret (shown only now): ${cr.secret}`),
       ),
   );
   withConnection(credentials.command('list <accountId>').description('credentials of an account')).action(

@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { newWebhookSecret } from '../webhooks/webhook-secret.js';
 import type { DialectName } from './open-store.js';
 
@@ -349,6 +349,29 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .createTable('settings')
           .addColumn('key', 'text', (c) => c.primaryKey())
           .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0008_live_credentials_unique': {
+      async up(db: Kysely<unknown>) {
+        // Until now uniqueness was checked before the insert, so a race could leave two live
+        // credentials under one identifier; the oldest keeps it, the later ones are revoked.
+        await sql`
+          update credentials set revoked_at = ${Date.now()}
+          where revoked_at is null and exists (
+            select 1 from credentials older
+            where older.kind = credentials.kind and older.identifier = credentials.identifier
+              and older.environment = credentials.environment and older.revoked_at is null
+              and (older.created_at < credentials.created_at
+                or (older.created_at = credentials.created_at and older.id < credentials.id)))
+        `.execute(db);
+        // Logins look a credential up by kind, identifier and environment: one live row each.
+        await db.schema
+          .createIndex('credentials_live_unique')
+          .on('credentials')
+          .columns(['kind', 'identifier', 'environment'])
+          .unique()
+          .where(sql.ref('revoked_at'), 'is', null)
           .execute();
       },
     },

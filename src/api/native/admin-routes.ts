@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { AccessPolicy, can, requireCapability } from '../../accounts/access-policy.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
-import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-credentials.js';
 import { MICROS } from '../../accounts/price-list.js';
 import { ROLES } from '../../accounts/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
@@ -20,12 +19,12 @@ import {
   updateAccount,
 } from '../../store/queries/accounts.js';
 import { listAuditEntries } from '../../store/queries/audit-log.js';
-import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
 import { adjustBalance, replacePrices } from '../../store/queries/prices.js';
 import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
 import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
+import { registerCredentialRoutes } from './credential-routes.js';
 
 const name = z.string().trim().min(1).max(200);
 const tenantBody = z.object({ name, partnerAccountId: z.string().min(1).optional() }).strict();
@@ -68,14 +67,6 @@ const accountPatch = z
   .object({ name: name.optional(), disabled: z.boolean().optional(), limits: limitsBody.optional() })
   .strict();
 const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
-const credentialBody = z
-  .object({
-    kind: z.enum(CREDENTIAL_KINDS),
-    identifier: z.string().trim().min(1).max(64),
-    environment: z.string().trim().max(64).optional(),
-    secret: z.string().min(8).max(128).optional(),
-  })
-  .strict();
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -103,7 +94,10 @@ const accountView = (a: AccountRow) => ({
   createdAt: iso(a.created_at),
 });
 
-/** Tenants, accounts, API keys and the audit log, under the permission matrix of `AccessPolicy`. */
+/**
+ * Tenants, accounts, API keys, dialect credentials (credential-routes.ts) and the audit log, under the
+ * permission matrix of `AccessPolicy`.
+ */
 export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): void {
   const auth = { preHandler: requireAuth(gateway) };
   const policy = new AccessPolicy(gateway.store);
@@ -371,75 +365,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     return { data: prices };
   });
 
-  const credentials = new DialectCredentials(store);
-
-  app.post<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request, reply) => {
-    const principal = principalOf(request);
-    const body = parseRequest(credentialBody, request.body);
-    const account = await policy.manageableAccount(principal, request.params.id, 'keys');
-    if (
-      body.kind === 'smpp' &&
-      (body.identifier.length > 15 || (body.secret !== undefined && body.secret.length > 8))
-    ) {
-      throw new ValidationError(
-        'SMPP system_id is at most 15 characters and its password at most 8',
-        'identifier',
-      );
-    }
-    const created = await credentials.create({ accountId: account.id, ...body });
-    await audit(
-      store,
-      principal,
-      'credential.create',
-      { type: 'credential', id: created.id, tenantId: account.tenant_id },
-      {
-        accountId: account.id,
-        kind: body.kind,
-        identifier: body.identifier,
-        environment: body.environment ?? '',
-      },
-    );
-    // The secret is shown here once; only its scrypt hash is stored.
-    return reply.status(201).send({
-      id: created.id,
-      kind: body.kind,
-      identifier: body.identifier,
-      environment: body.environment ?? '',
-      secret: created.secret,
-    });
-  });
-
-  app.get<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request) => {
-    const account = await policy.manageableAccount(principalOf(request), request.params.id, 'keys');
-    return {
-      data: (await listCredentials(store, account.id)).map((c) => ({
-        id: c.id,
-        kind: c.kind,
-        identifier: c.identifier,
-        environment: c.environment,
-        createdAt: iso(c.created_at),
-        revokedAt: iso(c.revoked_at),
-      })),
-    };
-  });
-
-  app.delete<{ Params: { id: string; credentialId: string } }>(
-    '/v1/accounts/:id/credentials/:credentialId',
-    auth,
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const account = await policy.manageableAccount(principal, request.params.id, 'keys');
-      if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
-        throw new NotFoundError(`Credential ${request.params.credentialId}`);
-      }
-      await audit(store, principal, 'credential.revoke', {
-        type: 'credential',
-        id: request.params.credentialId,
-        tenantId: account.tenant_id,
-      });
-      return reply.status(204).send();
-    },
-  );
+  registerCredentialRoutes(app, gateway, policy);
 
   app.get('/v1/audit', auth, async (request) => {
     const principal = principalOf(request);

@@ -4,8 +4,34 @@ import type { CredentialsTable } from '../schema.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 
-export async function insertCredential(store: Store, row: CredentialRow): Promise<void> {
-  await store.db.insertInto('credentials').values(row).execute();
+/**
+ * Inserts a credential unless a live one of the same kind, identifier and environment exists
+ * (the unique index `credentials_live_unique` decides, so concurrent inserts cannot both win).
+ * Returns false when it was not inserted.
+ */
+export async function insertCredential(store: Store, row: CredentialRow): Promise<boolean> {
+  const result = await store.db
+    .insertInto('credentials')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** The accounts that hold or held a credential of this kind and identifier (any environment). */
+export async function findCredentialHolders(
+  store: Store,
+  kind: string,
+  identifier: string,
+): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('credentials')
+    .select('account_id')
+    .distinct()
+    .where('kind', '=', kind)
+    .where('identifier', '=', identifier)
+    .execute();
+  return rows.map((r) => r.account_id);
 }
 
 /** The live credential of this kind, identifier and environment, with its account's role and state. */
