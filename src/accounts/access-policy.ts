@@ -3,6 +3,7 @@ import type { Store } from '../store/open-store.js';
 import { type AccountRow, findAccount, listAccounts } from '../store/queries/accounts.js';
 import { findCredentialHolders } from '../store/queries/credentials.js';
 import { findTenant, listTenants, type TenantRow } from '../store/queries/tenants.js';
+import { type LimitsChange, loosenedLimit, parseAdminLimits } from './admin-limits.js';
 import type { CredentialKind } from './dialect-credentials.js';
 import type { Principal, Role } from './roles.js';
 
@@ -24,6 +25,10 @@ export const CAPABILITIES = {
   'tenants:assign-partner': ['admin'],
   'accounts:create': ['admin', 'partner'],
   'limits:change-own': ['admin'],
+  /** What an admin sets becomes a ceiling others cannot raise or remove (admin-limits.ts). */
+  'limits:set-ceilings': ['admin'],
+  /** Top up a balance from nothing; others move credit from their own balance. */
+  'balance:mint': ['admin'],
   'prices:read': ['admin', 'partner'],
   'prices:write': ['admin'],
   'audit:read': ['admin', 'partner'],
@@ -106,6 +111,26 @@ export class AccessPolicy {
     if (self && what !== 'account') return account;
     if (principal.role === 'partner' && !self && account.role === 'client') return account;
     throw new ForbiddenError(`Not allowed to change account ${accountId}`);
+  }
+
+  /**
+   * Throws unless the principal may make this change to the account's limits: its own only as an
+   * admin; and below an admin, a limit an admin set may be tightened but not raised or removed
+   * (403 `limit_set_by_admin`, naming the field).
+   */
+  checkLimitsChange(principal: Principal, account: AccountRow, change: LimitsChange): void {
+    if (account.id === principal.accountId && !can(principal, 'limits:change-own')) {
+      throw new ForbiddenError('An account cannot change its own limits');
+    }
+    if (can(principal, 'limits:set-ceilings')) return;
+    const loosened = loosenedLimit(parseAdminLimits(account.admin_limits), change);
+    if (loosened) {
+      throw new ForbiddenError(
+        `${loosened.field} was set by an admin (${loosened.ceiling}): it may be tightened, not raised or removed`,
+        'limit_set_by_admin',
+        loosened.field,
+      );
+    }
   }
 
   /** Checks a new account's role and tenant against what the principal may create. */

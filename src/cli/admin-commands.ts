@@ -101,14 +101,16 @@ export function registerAdminCommands(program: Command): void {
       return run(
         flags,
         (c) =>
-          apiRequest<AccountView & { limits: unknown; balance: number | null }>(
+          apiRequest<AccountView & { limits: unknown; adminLimits: unknown; balance: number | null }>(
             c,
             'PATCH',
             `/v1/accounts/${encodeURIComponent(id)}`,
             { limits },
           ),
         (a) =>
-          console.log(`${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}`),
+          console.log(
+            `${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}\n  set by an admin ${JSON.stringify(a.adminLimits)}`,
+          ),
       );
     },
   );
@@ -133,15 +135,23 @@ export function registerAdminCommands(program: Command): void {
   withConnection(
     accounts
       .command('top-up <id> <amount>')
-      .description('add to (or, negative, take from) a prepaid balance'),
+      .description(
+        "add to (or, negative, take from) a prepaid balance; a partner's key moves it from (back to) its own",
+      ),
   ).action((id: string, amount: string, flags: Flags) =>
     run(
       flags,
       (c) =>
-        apiRequest<{ balance: number }>(c, 'POST', `/v1/accounts/${encodeURIComponent(id)}/balance`, {
-          amount: Number(amount),
-        }),
-      (b) => console.log(`balance ${b.balance}`),
+        apiRequest<{ balance: number; partnerAccountId?: string; partnerBalance?: number }>(
+          c,
+          'POST',
+          `/v1/accounts/${encodeURIComponent(id)}/balance`,
+          { amount: Number(amount) },
+        ),
+      (b) =>
+        console.log(
+          `balance ${b.balance}${b.partnerAccountId === undefined ? '' : `  (${b.partnerAccountId}: ${b.partnerBalance})`}`,
+        ),
     ),
   );
 

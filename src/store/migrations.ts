@@ -375,6 +375,51 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0009_admin_limits': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('accounts').addColumn('admin_limits', 'text').execute();
+        // Who set a limit before now is not recorded, so every existing limit counts as an admin's:
+        // a partner cannot loosen it until an admin lifts it (the safe way round).
+        type Row = {
+          id: string;
+          rate_per_second: number | null;
+          rate_burst: number | null;
+          monthly_segment_quota: number | null;
+          allowed_senders: string | null;
+          balance_micros: number | null;
+          admin_limits: string | null;
+        };
+        const accounts = db as Kysely<{ accounts: Row }>;
+        const rows = await accounts
+          .selectFrom('accounts')
+          .select([
+            'id',
+            'rate_per_second',
+            'rate_burst',
+            'monthly_segment_quota',
+            'allowed_senders',
+            'balance_micros',
+          ])
+          .execute();
+        for (const row of rows) {
+          const ceilings = {
+            ...(row.rate_per_second !== null ? { ratePerSecond: row.rate_per_second } : {}),
+            ...(row.rate_burst !== null ? { burst: row.rate_burst } : {}),
+            ...(row.monthly_segment_quota !== null ? { monthlySegmentQuota: row.monthly_segment_quota } : {}),
+            ...(row.allowed_senders !== null
+              ? { allowedSenders: JSON.parse(row.allowed_senders) as unknown }
+              : {}),
+            ...(row.balance_micros !== null ? { prepaid: true } : {}),
+          };
+          if (Object.keys(ceilings).length === 0) continue;
+          await accounts
+            .updateTable('accounts')
+            .set({ admin_limits: JSON.stringify(ceilings) })
+            .where('id', '=', row.id)
+            .execute();
+        }
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

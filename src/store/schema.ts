@@ -176,6 +176,11 @@ export interface AccountsTable {
   webhook_secret: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON `{ [language]: { stop: string[], start: string[] } }` replacing the configured keywords. */
   opt_out_keywords: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * JSON of the limits an admin set (`AdminLimits`): ceilings a partner may tighten but not raise or
+   * remove; null = none.
+   */
+  admin_limits: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Price of one segment to destinations starting with `prefix` (longest prefix wins). */

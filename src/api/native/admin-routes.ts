@@ -1,11 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AccessPolicy, can, requireCapability } from '../../accounts/access-policy.js';
+import { adminLimitsView, parseAdminLimits, withAdminChange } from '../../accounts/admin-limits.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
+import { balanceTooLow, PrepaidBalances } from '../../accounts/prepaid-balances.js';
 import { MICROS } from '../../accounts/price-list.js';
 import { ROLES } from '../../accounts/roles.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  GatewayError,
+  NotFoundError,
+  ValidationError,
+} from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Gateway } from '../../gateway.js';
 import { findUsage, usagePeriod } from '../../store/queries/account-usage.js';
@@ -19,7 +27,7 @@ import {
   updateAccount,
 } from '../../store/queries/accounts.js';
 import { listAuditEntries } from '../../store/queries/audit-log.js';
-import { adjustBalance, replacePrices } from '../../store/queries/prices.js';
+import { replacePrices } from '../../store/queries/prices.js';
 import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
 import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
 import { parseRequest } from '../zod-errors.js';
@@ -89,6 +97,8 @@ const accountView = (a: AccountRow) => ({
     allowedSenders: a.allowed_senders === null ? null : (JSON.parse(a.allowed_senders) as string[]),
     prepaid: a.balance_micros !== null,
   },
+  /** The limits an admin set: ceilings only an admin may raise or remove. */
+  adminLimits: adminLimitsView(parseAdminLimits(a.admin_limits)),
   balance: a.balance_micros === null ? null : a.balance_micros / MICROS,
   webhooks: { statusUrl: a.status_webhook_url, inboundUrl: a.inbound_webhook_url },
   createdAt: iso(a.created_at),
@@ -167,6 +177,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       inbound_webhook_url: null,
       webhook_secret: newWebhookSecret(),
       opt_out_keywords: null,
+      admin_limits: null,
     };
     await insertAccount(store, account);
     const key = generateApiKey();
@@ -214,10 +225,11 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     if (body.disabled !== undefined)
       changes.disabled_at = body.disabled ? (account.disabled_at ?? Date.now()) : null;
     if (body.limits) {
-      if (account.id === principal.accountId && !can(principal, 'limits:change-own')) {
-        throw new ForbiddenError('An account cannot change its own limits');
-      }
+      policy.checkLimitsChange(principal, account, body.limits);
       const l = body.limits;
+      if (can(principal, 'limits:set-ceilings')) {
+        changes.admin_limits = withAdminChange(parseAdminLimits(account.admin_limits), l);
+      }
       if (l.ratePerSecond !== undefined) changes.rate_per_second = l.ratePerSecond;
       if (l.burst !== undefined) changes.rate_burst = l.burst;
       if (l.monthlySegmentQuota !== undefined) changes.monthly_segment_quota = l.monthlySegmentQuota;
@@ -316,6 +328,8 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     };
   });
 
+  const balances = new PrepaidBalances(store, gateway.limits);
+
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/balance', auth, async (request) => {
     const principal = principalOf(request);
     const { amount } = parseRequest(balanceBody, request.body);
@@ -326,17 +340,52 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
         'not_prepaid',
       );
     }
-    const delta = Math.round(amount * MICROS);
-    const balance = await adjustBalance(store, account.id, delta);
-    gateway.limits.adjustBalance(account.id, delta);
+    const micros = Math.round(amount * MICROS);
+    if (micros === 0) throw new ValidationError('amount is smaller than a millionth', 'amount');
+    const target = { type: 'account', id: account.id, tenantId: account.tenant_id };
+    if (can(principal, 'balance:mint')) {
+      const balance = await balances.adjust(account.id, micros);
+      await audit(store, principal, 'account.balance', target, { amount });
+      return { accountId: account.id, balance: balance / MICROS };
+    }
+    // Below an admin, credit is never made, only moved: from the caller's own prepaid balance to the
+    // account's (a negative amount moves it back).
+    const own = await policy.visibleAccount(principal, principal.accountId);
+    if (own.balance_micros === null) {
+      throw new ConflictError(
+        `Your account ${own.id} is not prepaid: a partner tops up its clients from its own prepaid balance`,
+        'not_prepaid',
+      );
+    }
+    const [from, to] = micros > 0 ? [own.id, account.id] : [account.id, own.id];
+    const moved = await balances.transfer(from, to, Math.abs(micros));
+    if (moved === 'insufficient' && from === own.id) {
+      throw new GatewayError(
+        402,
+        'insufficient_balance',
+        `Your prepaid balance does not cover this top-up (${amount})`,
+      );
+    }
+    if (moved === 'insufficient') throw balanceTooLow(account.id, Math.abs(micros));
+    if (typeof moved === 'string') {
+      throw new ConflictError('The balance changed to not prepaid meanwhile; nothing moved', 'not_prepaid');
+    }
+    const balance = from === own.id ? moved.to : moved.from;
+    const ownBalance = from === own.id ? moved.from : moved.to;
+    await audit(store, principal, 'account.balance', target, { amount, counterpartAccountId: own.id });
     await audit(
       store,
       principal,
       'account.balance',
-      { type: 'account', id: account.id, tenantId: account.tenant_id },
-      { amount },
+      { type: 'account', id: own.id, tenantId: own.tenant_id },
+      { amount: -amount, counterpartAccountId: account.id },
     );
-    return { accountId: account.id, balance: balance === null ? null : balance / MICROS };
+    return {
+      accountId: account.id,
+      balance: balance / MICROS,
+      partnerAccountId: own.id,
+      partnerBalance: ownBalance / MICROS,
+    };
   });
 
   app.get('/v1/prices', auth, async (request) => {

@@ -20,6 +20,7 @@ export type AccountChanges = Partial<
     | 'inbound_webhook_url'
     | 'webhook_secret'
     | 'opt_out_keywords'
+    | 'admin_limits'
   >
 >;
 
