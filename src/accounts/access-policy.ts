@@ -12,7 +12,7 @@ import type { Principal, Role } from './roles.js';
  *
  * - admin: everything, every tenant.
  * - partner: creates tenants (which it then manages); reads and manages the client accounts of its
- *   tenants and their keys; its own account and keys; the audit entries of its tenants.
+ *   tenants and their keys; its own account and keys; the audit entries about all of these.
  * - client: its own account and keys; its own messages.
  *
  * What a caller may not see is reported as not found (404), so ids of other tenants reveal
@@ -86,6 +86,19 @@ export class AccessPolicy {
       alsoIds: [principal.accountId],
     });
     return candidates.filter((account) => this.seesInManagedTenant(principal, account, managed));
+  }
+
+  /**
+   * Which audit entries the principal may read: those about what it may see. Every entry for an
+   * admin; for anyone else, entries about the accounts `visibleAccounts` gives (an account's keys
+   * and credentials included) and about the tenants it manages. The route names actors outside
+   * `accountIds` as null.
+   */
+  async auditScope(principal: Principal): Promise<'all' | { accountIds: string[]; tenantIds: string[] }> {
+    const managed = await this.managedTenants(principal);
+    if (managed === 'all') return 'all';
+    const accounts = await this.visibleAccounts(principal);
+    return { accountIds: accounts.map((a) => a.id), tenantIds: managed.map((t) => t.id) };
   }
 
   /** The account, if the principal may see it (itself, or one in a tenant it manages); else 404. */

@@ -82,7 +82,7 @@ export function loosenedLimit(
 }
 
 /** The ceilings as the API shows them: the shape of `limits`, null (false) where no admin set one. */
-export function adminLimitsView(ceilings: AdminLimits) {
+export function ceilingsView(ceilings: AdminLimits) {
   return {
     ratePerSecond: ceilings.ratePerSecond ?? null,
     burst: ceilings.burst ?? null,

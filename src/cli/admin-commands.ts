@@ -101,7 +101,7 @@ export function registerAdminCommands(program: Command): void {
       return run(
         flags,
         (c) =>
-          apiRequest<AccountView & { limits: unknown; adminLimits: unknown; balance: number | null }>(
+          apiRequest<AccountView & { limits: unknown; ceilings: unknown; balance: number | null }>(
             c,
             'PATCH',
             `/v1/accounts/${encodeURIComponent(id)}`,
@@ -109,7 +109,7 @@ export function registerAdminCommands(program: Command): void {
           ),
         (a) =>
           console.log(
-            `${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}\n  set by an admin ${JSON.stringify(a.adminLimits)}`,
+            `${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}\n  set by an admin ${JSON.stringify(a.ceilings)}`,
           ),
       );
     },

@@ -420,6 +420,29 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         }
       },
     },
+    '0010_audit_account': {
+      async up(db: Kysely<unknown>) {
+        // The account an entry is about (an account itself, or the owner of a key or credential), so
+        // the audit log can show each reader only entries about accounts it may see.
+        await db.schema.alterTable('audit_log').addColumn('account_id', 'text').execute();
+        await sql`update audit_log set account_id = target_id where target_type = 'account'`.execute(db);
+        await sql`
+          update audit_log set account_id =
+            (select account_id from api_keys where api_keys.id = audit_log.target_id)
+          where target_type = 'api_key'
+        `.execute(db);
+        await sql`
+          update audit_log set account_id =
+            (select account_id from credentials where credentials.id = audit_log.target_id)
+          where target_type = 'credential'
+        `.execute(db);
+        await db.schema
+          .createIndex('audit_log_account')
+          .on('audit_log')
+          .columns(['account_id', 'id'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

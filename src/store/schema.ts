@@ -148,6 +148,8 @@ export interface AuditLogTable {
   target_type: string;
   target_id: string;
   tenant_id: string | null;
+  /** The account the target is or belongs to (a key's, a credential's); null for tenants, prices, routes. */
+  account_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON text; never secrets. */
   detail: string | null;
 }

@@ -153,7 +153,7 @@ await describeEachDatabase(
           prepaid: true,
         },
       });
-      assert.deepEqual(admin.body.adminLimits, {
+      assert.deepEqual(admin.body.ceilings, {
         ratePerSecond: 10,
         burst: null,
         monthlySegmentQuota: 1000,
@@ -224,7 +224,7 @@ await describeEachDatabase(
       const set = await expectApi(gateway, 200, 'PATCH', `/v1/accounts/${d.id}`, P.key, {
         limits: { monthlySegmentQuota: 100, allowedSenders: ['ACME'] },
       });
-      assert.equal(set.body.adminLimits.monthlySegmentQuota, null);
+      assert.equal(set.body.ceilings.monthlySegmentQuota, null);
       await expectApi(gateway, 200, 'PATCH', `/v1/accounts/${d.id}`, P.key, {
         limits: { monthlySegmentQuota: null, allowedSenders: null },
       });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AccessPolicy, can, requireCapability } from '../../accounts/access-policy.js';
-import { adminLimitsView, parseAdminLimits, withAdminChange } from '../../accounts/admin-limits.js';
+import { ceilingsView, parseAdminLimits, withAdminChange } from '../../accounts/admin-limits.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
 import { balanceTooLow, PrepaidBalances } from '../../accounts/prepaid-balances.js';
@@ -98,7 +98,7 @@ const accountView = (a: AccountRow) => ({
     prepaid: a.balance_micros !== null,
   },
   /** The limits an admin set: ceilings only an admin may raise or remove. */
-  adminLimits: adminLimitsView(parseAdminLimits(a.admin_limits)),
+  ceilings: ceilingsView(parseAdminLimits(a.admin_limits)),
   balance: a.balance_micros === null ? null : a.balance_micros / MICROS,
   webhooks: { statusUrl: a.status_webhook_url, inboundUrl: a.inbound_webhook_url },
   createdAt: iso(a.created_at),
@@ -272,7 +272,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       store,
       principal,
       'key.create',
-      { type: 'api_key', id: row.id, tenantId: account.tenant_id },
+      { type: 'api_key', id: row.id, tenantId: account.tenant_id, accountId: account.id },
       { accountId: account.id, prefix: key.prefix },
     );
     return reply
@@ -309,7 +309,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
         store,
         principal,
         'key.revoke',
-        { type: 'api_key', id: request.params.keyId, tenantId: account.tenant_id },
+        { type: 'api_key', id: request.params.keyId, tenantId: account.tenant_id, accountId: account.id },
         { accountId: account.id },
       );
       return reply.status(204).send();
@@ -420,20 +420,20 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     const principal = principalOf(request);
     requireCapability(principal, 'audit:read', 'Clients cannot read the audit log');
     const { limit } = parseRequest(auditQuery, request.query);
-    const managed = await policy.managedTenants(principal);
+    // An entry follows the visibility of what it is about (AccessPolicy.auditScope).
+    const scope = await policy.auditScope(principal);
     const entries =
-      managed === 'all'
+      scope === 'all'
         ? await listAuditEntries(store, { limit: limit ?? 100 })
-        : await listAuditEntries(store, {
-            tenantIds: managed.map((t) => t.id),
-            actorIds: [principal.accountId],
-            limit: limit ?? 100,
-          });
+        : await listAuditEntries(store, { ...scope, limit: limit ?? 100 });
+    const visibleActors = scope === 'all' ? undefined : new Set(scope.accountIds);
     return {
       data: entries.map((e) => ({
         id: e.id,
         at: iso(e.at),
-        actorAccountId: e.actor_account_id,
+        // An actor the reader may not see (an admin, usually) is not named.
+        actorAccountId:
+          visibleActors === undefined || visibleActors.has(e.actor_account_id) ? e.actor_account_id : null,
         action: e.action,
         targetType: e.target_type,
         targetId: e.target_id,

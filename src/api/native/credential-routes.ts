@@ -60,7 +60,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       store,
       principal,
       'credential.create',
-      { type: 'credential', id: created.id, tenantId: account.tenant_id },
+      { type: 'credential', id: created.id, tenantId: account.tenant_id, accountId: account.id },
       { accountId: account.id, kind: body.kind, identifier: created.identifier, environment },
     );
     // The secret is shown here once; only its scrypt hash is stored.
@@ -96,11 +96,18 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
         throw new NotFoundError(`Credential ${request.params.credentialId}`);
       }
-      await audit(store, principal, 'credential.revoke', {
-        type: 'credential',
-        id: request.params.credentialId,
-        tenantId: account.tenant_id,
-      });
+      await audit(
+        store,
+        principal,
+        'credential.revoke',
+        {
+          type: 'credential',
+          id: request.params.credentialId,
+          tenantId: account.tenant_id,
+          accountId: account.id,
+        },
+        { accountId: account.id },
+      );
       return reply.status(204).send();
     },
   );
