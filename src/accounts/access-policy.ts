@@ -51,6 +51,16 @@ export function requireCapability(principal: Principal, capability: Capability, 
   if (!can(principal, capability)) throw new ForbiddenError(message);
 }
 
+/**
+ * Whether an account is suspended by its partner: a client account of a tenant whose partner is
+ * disabled. Its keys and dialect credentials fail as a disabled account's do, until the partner is
+ * enabled again; its own `disabled` flag is left alone (docs/permissions.md, "Disabling a partner").
+ * Only client accounts: they are what a partner manages; an admin or partner placed in the tenant is not.
+ */
+export function suspendedByPartner(role: string, partnerDisabled: boolean): boolean {
+  return role === 'client' && partnerDisabled;
+}
+
 export class AccessPolicy {
   constructor(private readonly store: Store) {}
 

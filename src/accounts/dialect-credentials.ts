@@ -3,6 +3,7 @@ import { AuthenticationError } from '../core/errors.js';
 import { newId, randomSecret } from '../core/ids.js';
 import type { Store } from '../store/open-store.js';
 import { findLiveCredential, insertCredential } from '../store/queries/credentials.js';
+import { suspendedByPartner } from './access-policy.js';
 import { isRole, type Principal } from './roles.js';
 import { hashSecret, secretMatches } from './secret-hash.js';
 
@@ -88,6 +89,7 @@ export class DialectCredentials {
     if (
       !row ||
       row.disabled_at !== null ||
+      suspendedByPartner(row.role, row.partner_disabled_at !== null) ||
       !isRole(row.role) ||
       !(await secretMatches(secret, row.secret_hash))
     ) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AccessPolicy, can, requireCapability } from '../../accounts/access-policy.js';
+import { AccessPolicy, can, requireCapability, suspendedByPartner } from '../../accounts/access-policy.js';
 import { ceilingsView, parseAdminLimits, withAdminChange } from '../../accounts/admin-limits.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
@@ -28,7 +28,12 @@ import {
 } from '../../store/queries/accounts.js';
 import { listAuditEntries } from '../../store/queries/audit-log.js';
 import { replacePrices } from '../../store/queries/prices.js';
-import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
+import {
+  insertTenant,
+  listTenants,
+  listTenantsOfDisabledPartners,
+  type TenantRow,
+} from '../../store/queries/tenants.js';
 import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
@@ -84,12 +89,15 @@ const tenantView = (t: TenantRow) => ({
   partnerAccountId: t.partner_account_id,
   createdAt: iso(t.created_at),
 });
-const accountView = (a: AccountRow) => ({
+/** An account as the API shows it; `suspendedTenants` are the tenants whose partner is disabled. */
+const accountView = (a: AccountRow, suspendedTenants: ReadonlySet<string>) => ({
   id: a.id,
   name: a.name,
   role: a.role,
   tenantId: a.tenant_id,
   disabled: a.disabled_at !== null,
+  /** Its keys fail because the partner managing its tenant is disabled. */
+  suspended: suspendedByPartner(a.role, a.tenant_id !== null && suspendedTenants.has(a.tenant_id)),
   limits: {
     ratePerSecond: a.rate_per_second,
     burst: a.rate_burst,
@@ -200,17 +208,23 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       { role: account.role },
     );
     // The key is shown here once; only its hash is stored.
-    return reply
-      .status(201)
-      .send({ ...accountView(account), apiKey: { id: keyId, prefix: key.prefix, key: key.key } });
+    return reply.status(201).send({
+      ...accountView(account, await listTenantsOfDisabledPartners(store)),
+      apiKey: { id: keyId, prefix: key.prefix, key: key.key },
+    });
   });
 
-  app.get('/v1/accounts', auth, async (request) => ({
-    data: (await policy.visibleAccounts(principalOf(request))).map(accountView),
-  }));
+  app.get('/v1/accounts', auth, async (request) => {
+    const suspended = await listTenantsOfDisabledPartners(store);
+    const accounts = await policy.visibleAccounts(principalOf(request));
+    return { data: accounts.map((a) => accountView(a, suspended)) };
+  });
 
   app.get<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) =>
-    accountView(await policy.visibleAccount(principalOf(request), request.params.id)),
+    accountView(
+      await policy.visibleAccount(principalOf(request), request.params.id),
+      await listTenantsOfDisabledPartners(store),
+    ),
   );
 
   app.patch<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) => {
@@ -249,7 +263,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       { type: 'account', id: account.id, tenantId: account.tenant_id },
       body,
     );
-    return accountView({ ...account, ...changes });
+    return accountView({ ...account, ...changes }, await listTenantsOfDisabledPartners(store));
   });
 
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/keys', auth, async (request, reply) => {

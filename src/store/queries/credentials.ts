@@ -34,18 +34,26 @@ export async function findCredentialHolders(
   return rows.map((r) => r.account_id);
 }
 
-/** The live credential of this kind, identifier and environment, with its account's role and state. */
+/**
+ * The live credential of this kind, identifier and environment, with its account's role and state
+ * and, when the account's tenant has a partner, whether that partner is disabled.
+ */
 export async function findLiveCredential(
   store: Store,
   kind: string,
   identifier: string,
   environment: string,
-): Promise<(CredentialRow & { role: string; disabled_at: number | null }) | undefined> {
+): Promise<
+  | (CredentialRow & { role: string; disabled_at: number | null; partner_disabled_at: number | null })
+  | undefined
+> {
   return store.db
     .selectFrom('credentials')
     .innerJoin('accounts', 'accounts.id', 'credentials.account_id')
+    .leftJoin('tenants', 'tenants.id', 'accounts.tenant_id')
+    .leftJoin('accounts as partner', 'partner.id', 'tenants.partner_account_id')
     .selectAll('credentials')
-    .select(['accounts.role', 'accounts.disabled_at'])
+    .select(['accounts.role', 'accounts.disabled_at', 'partner.disabled_at as partner_disabled_at'])
     .where('credentials.kind', '=', kind)
     .where('credentials.identifier', '=', identifier)
     .where('credentials.environment', '=', environment)
