@@ -13,9 +13,6 @@ const DUMMY_HASH = await hashSecret('no such credential');
 export const CREDENTIAL_KINDS = ['account_password', 'application_key', 'smpp'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
-/** The kinds whose identifier is a login name, unique across the gateway and generated unless an admin picks it. */
-export const LOGIN_CREDENTIAL_KINDS: readonly CredentialKind[] = ['account_password', 'smpp'];
-
 /** A new, unguessable login identifier: 12 digits for an account number, 12 letters and digits for a system_id. */
 export function generateIdentifier(kind: CredentialKind): string {
   const alphabet = kind === 'account_password' ? '0123456789' : 'abcdefghijklmnopqrstuvwxyz0123456789';
