@@ -121,20 +121,29 @@ export class AccountLimits {
 
   /** Reserves `costMicros` of a prepaid balance, or throws 402; returns the give-back. */
   async reserveBalance(accountId: string, costMicros: number): Promise<() => void> {
+    const giveBack = await this.withdraw(accountId, costMicros);
+    if (giveBack) return giveBack;
+    throw new GatewayError(
+      402,
+      'insufficient_balance',
+      `The prepaid balance (${(this.balances.get(accountId) ?? 0) / MICROS}) does not cover this send (${costMicros / MICROS})`,
+    );
+  }
+
+  /**
+   * Takes `micros` from the balance as this process sees it (the store's, less what sends in flight
+   * have reserved), for a send or a withdrawal; undefined when it does not cover them. Returns the
+   * give-back for when the store does not record the debit after all.
+   */
+  async withdraw(accountId: string, micros: number): Promise<(() => void) | undefined> {
     if (!this.balances.has(accountId)) {
       const stored = await findBalance(this.store, accountId);
       if (!this.balances.has(accountId)) this.balances.set(accountId, stored ?? 0);
     }
     const balance = this.balances.get(accountId) ?? 0;
-    if (balance < costMicros) {
-      throw new GatewayError(
-        402,
-        'insufficient_balance',
-        `The prepaid balance (${balance / MICROS}) does not cover this send (${costMicros / MICROS})`,
-      );
-    }
-    this.balances.set(accountId, balance - costMicros);
-    return () => this.balances.set(accountId, (this.balances.get(accountId) ?? 0) + costMicros);
+    if (balance < micros) return undefined;
+    this.balances.set(accountId, balance - micros);
+    return () => this.balances.set(accountId, (this.balances.get(accountId) ?? 0) + micros);
   }
 
   /** Applies a top-up or correction the store has already recorded. */

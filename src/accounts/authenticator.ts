@@ -1,6 +1,7 @@
 import { AuthenticationError } from '../core/errors.js';
 import type { Store } from '../store/open-store.js';
 import { findApiKeyByPrefix, touchApiKey } from '../store/queries/accounts.js';
+import { suspendedByPartner } from './access-policy.js';
 import { apiKeyMatches, apiKeyPrefix, hashApiKey } from './api-keys.js';
 import { isRole, type Principal } from './roles.js';
 
@@ -53,6 +54,7 @@ export class Authenticator {
     if (
       !row ||
       row.account_disabled_at !== null ||
+      suspendedByPartner(row.account_role, row.partner_disabled_at !== null) ||
       !apiKeyMatches(key, row.hash) ||
       !isRole(row.account_role)
     ) {
@@ -68,7 +70,7 @@ export class Authenticator {
     return principal;
   }
 
-  /** Forgets cached lookups (after a key is revoked or an account disabled). */
+  /** Forgets cached lookups (after a key is revoked or an account — a partner's clients with it — disabled). */
   invalidate(): void {
     this.cache.clear();
   }

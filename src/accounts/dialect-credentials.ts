@@ -1,7 +1,9 @@
-import { AuthenticationError, ConflictError } from '../core/errors.js';
+import { randomInt } from 'node:crypto';
+import { AuthenticationError } from '../core/errors.js';
 import { newId, randomSecret } from '../core/ids.js';
 import type { Store } from '../store/open-store.js';
 import { findLiveCredential, insertCredential } from '../store/queries/credentials.js';
+import { suspendedByPartner } from './access-policy.js';
 import { isRole, type Principal } from './roles.js';
 import { hashSecret, secretMatches } from './secret-hash.js';
 
@@ -11,44 +13,64 @@ const DUMMY_HASH = await hashSecret('no such credential');
 export const CREDENTIAL_KINDS = ['account_password', 'application_key', 'smpp'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
+/** A new, unguessable login identifier: 12 digits for an account number, 12 letters and digits for a system_id. */
+export function generateIdentifier(kind: CredentialKind): string {
+  const alphabet = kind === 'account_password' ? '0123456789' : 'abcdefghijklmnopqrstuvwxyz0123456789';
+  // The first character of an account number is never 0, so it survives being read as a number.
+  const first = kind === 'account_password' ? '123456789' : 'abcdefghijklmnopqrstuvwxyz';
+  let out = first[randomInt(first.length)]!;
+  while (out.length < 12) out += alphabet[randomInt(alphabet.length)]!;
+  return out;
+}
+
 /**
  * Dialect credentials: seed 003's account number + API password (`account_password`), seed 004's
  * tenant id + application key per environment (`application_key`), and SMPP system_id + password
  * (`smpp`). Secrets are hashed with scrypt; the identifier (and environment) is the lookup key and
- * must be unique among live credentials of a kind.
+ * is unique among live credentials of a kind (a unique index, so concurrent creations cannot both
+ * win). Who may use which identifier is `AccessPolicy.credentialIdentifier`'s decision.
  */
 export class DialectCredentials {
   constructor(private readonly store: Store) {}
 
-  /** Creates a credential; generates the secret when none is given. Returns the secret to show once. */
+  /**
+   * Creates a credential; generates the identifier (login kinds) and the secret when none is given.
+   * Returns what to show once, or `exists` when a live credential holds the identifier already.
+   */
   async create(input: {
     accountId: string;
     kind: CredentialKind;
-    identifier: string;
+    identifier?: string;
     environment?: string;
     secret?: string;
-  }): Promise<{ id: string; secret: string }> {
+  }): Promise<{ id: string; identifier: string; secret: string } | 'exists'> {
     const environment = input.environment ?? '';
-    if (await findLiveCredential(this.store, input.kind, input.identifier, environment)) {
-      throw new ConflictError(
-        `A ${input.kind} credential for "${input.identifier}"${environment ? ` (${environment})` : ''} exists already`,
-        'credential_exists',
-      );
-    }
     // SMPP passwords are at most 8 characters on the wire; the others get 24 random bytes.
     const secret = input.secret ?? (input.kind === 'smpp' ? randomSecret(6).slice(0, 8) : randomSecret(24));
-    const id = newId('cred');
-    await insertCredential(this.store, {
-      id,
-      account_id: input.accountId,
-      kind: input.kind,
-      identifier: input.identifier,
-      environment,
-      secret_hash: await hashSecret(secret),
-      created_at: Date.now(),
-      revoked_at: null,
-    });
-    return { id, secret };
+    const secretHash = await hashSecret(secret);
+    // A generated identifier that happens to be taken is drawn again; a chosen one is not.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const identifier = input.identifier ?? generateIdentifier(input.kind);
+      const id = newId('cred');
+      const inserted = await insertCredential(this.store, {
+        id,
+        account_id: input.accountId,
+        kind: input.kind,
+        identifier,
+        environment,
+        secret_hash: secretHash,
+        created_at: Date.now(),
+        revoked_at: null,
+      });
+      if (inserted) return { id, identifier, secret };
+      if (input.identifier !== undefined) return 'exists';
+    }
+    throw new Error(`could not draw a free ${input.kind} identifier`);
+  }
+
+  /** The account holding the live credential of this kind, identifier and environment, if any. */
+  async liveHolder(kind: CredentialKind, identifier: string, environment = ''): Promise<string | undefined> {
+    return (await findLiveCredential(this.store, kind, identifier, environment))?.account_id;
   }
 
   /** The principal a dialect's credentials stand for; throws 401 (the same for every failure). */
@@ -64,6 +86,7 @@ export class DialectCredentials {
     if (
       !row ||
       row.disabled_at !== null ||
+      suspendedByPartner(row.role, row.partner_disabled_at !== null) ||
       !isRole(row.role) ||
       !(await secretMatches(secret, row.secret_hash))
     ) {

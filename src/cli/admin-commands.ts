@@ -101,14 +101,16 @@ export function registerAdminCommands(program: Command): void {
       return run(
         flags,
         (c) =>
-          apiRequest<AccountView & { limits: unknown; balance: number | null }>(
+          apiRequest<AccountView & { limits: unknown; ceilings: unknown; balance: number | null }>(
             c,
             'PATCH',
             `/v1/accounts/${encodeURIComponent(id)}`,
             { limits },
           ),
         (a) =>
-          console.log(`${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}`),
+          console.log(
+            `${accountLine(a)}\n  limits ${JSON.stringify(a.limits)}  balance ${a.balance ?? '-'}\n  set by an admin ${JSON.stringify(a.ceilings)}`,
+          ),
       );
     },
   );
@@ -133,15 +135,23 @@ export function registerAdminCommands(program: Command): void {
   withConnection(
     accounts
       .command('top-up <id> <amount>')
-      .description('add to (or, negative, take from) a prepaid balance'),
+      .description(
+        "add to (or, negative, take from) a prepaid balance; a partner's key moves it from (back to) its own",
+      ),
   ).action((id: string, amount: string, flags: Flags) =>
     run(
       flags,
       (c) =>
-        apiRequest<{ balance: number }>(c, 'POST', `/v1/accounts/${encodeURIComponent(id)}/balance`, {
-          amount: Number(amount),
-        }),
-      (b) => console.log(`balance ${b.balance}`),
+        apiRequest<{ balance: number; partnerAccountId?: string; partnerBalance?: number }>(
+          c,
+          'POST',
+          `/v1/accounts/${encodeURIComponent(id)}/balance`,
+          { amount: Number(amount) },
+        ),
+      (b) =>
+        console.log(
+          `balance ${b.balance}${b.partnerAccountId === undefined ? '' : `  (${b.partnerAccountId}: ${b.partnerBalance})`}`,
+        ),
     ),
   );
 
@@ -151,29 +161,32 @@ export function registerAdminCommands(program: Command): void {
       .command('create <accountId>')
       .description('create a credential; prints its secret once')
       .requiredOption('--kind <kind>', 'account_password, application_key or smpp')
-      .requiredOption('--identifier <id>', 'account number, tenant id or SMPP system_id')
+      .option(
+        '--identifier <id>',
+        "account number, tenant id or SMPP system_id (default: generated, or the account's tenant for application keys; only admins pick other ones)",
+      )
       .option('--environment <name>', 'environment (application keys)')
       .option('--secret <secret>', 'the secret (generated when omitted)'),
   ).action(
     (
       accountId: string,
-      flags: Flags & { kind: string; identifier: string; environment?: string; secret?: string },
+      flags: Flags & { kind: string; identifier?: string; environment?: string; secret?: string },
     ) =>
       run(
         flags,
         (c) =>
-          apiRequest<{ id: string; secret: string }>(
+          apiRequest<{ id: string; identifier: string; secret: string }>(
             c,
             'POST',
             `/v1/accounts/${encodeURIComponent(accountId)}/credentials`,
             {
               kind: flags.kind,
-              identifier: flags.identifier,
+              ...(flags.identifier ? { identifier: flags.identifier } : {}),
               ...(flags.environment ? { environment: flags.environment } : {}),
               ...(flags.secret ? { secret: flags.secret } : {}),
             },
           ),
-        (cr) => console.log(`${cr.id}  secret (shown only now): ${cr.secret}`),
+        (cr) => console.log(`${cr.id}  ${cr.identifier}  secret (shown only now): ${cr.secret}`),
       ),
   );
   withConnection(credentials.command('list <accountId>').description('credentials of an account')).action(

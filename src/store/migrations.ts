@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { newWebhookSecret } from '../webhooks/webhook-secret.js';
 import type { DialectName } from './open-store.js';
 
@@ -352,7 +352,95 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
-    '0008_events_account_pending': {
+    '0008_live_credentials_unique': {
+      async up(db: Kysely<unknown>) {
+        // Until now uniqueness was checked before the insert, so a race could leave two live
+        // credentials under one identifier; the oldest keeps it, the later ones are revoked.
+        await sql`
+          update credentials set revoked_at = ${Date.now()}
+          where revoked_at is null and exists (
+            select 1 from credentials older
+            where older.kind = credentials.kind and older.identifier = credentials.identifier
+              and older.environment = credentials.environment and older.revoked_at is null
+              and (older.created_at < credentials.created_at
+                or (older.created_at = credentials.created_at and older.id < credentials.id)))
+        `.execute(db);
+        // Logins look a credential up by kind, identifier and environment: one live row each.
+        await db.schema
+          .createIndex('credentials_live_unique')
+          .on('credentials')
+          .columns(['kind', 'identifier', 'environment'])
+          .unique()
+          .where(sql.ref('revoked_at'), 'is', null)
+          .execute();
+      },
+    },
+    '0009_admin_limits': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('accounts').addColumn('admin_limits', 'text').execute();
+        // Who set a limit before now is not recorded, so every existing limit counts as an admin's:
+        // a partner cannot loosen it until an admin lifts it (the safe way round).
+        type Row = {
+          id: string;
+          rate_per_second: number | null;
+          rate_burst: number | null;
+          monthly_segment_quota: number | null;
+          allowed_senders: string | null;
+          balance_micros: number | null;
+          admin_limits: string | null;
+        };
+        const accounts = db as Kysely<{ accounts: Row }>;
+        const rows = await accounts
+          .selectFrom('accounts')
+          .select([
+            'id',
+            'rate_per_second',
+            'rate_burst',
+            'monthly_segment_quota',
+            'allowed_senders',
+            'balance_micros',
+          ])
+          .execute();
+        for (const row of rows) {
+          const ceilings = {
+            ...(row.rate_per_second !== null ? { ratePerSecond: row.rate_per_second } : {}),
+            ...(row.rate_burst !== null ? { burst: row.rate_burst } : {}),
+            ...(row.monthly_segment_quota !== null ? { monthlySegmentQuota: row.monthly_segment_quota } : {}),
+            ...(row.allowed_senders !== null
+              ? { allowedSenders: JSON.parse(row.allowed_senders) as unknown }
+              : {}),
+            ...(row.balance_micros !== null ? { prepaid: true } : {}),
+          };
+          if (Object.keys(ceilings).length === 0) continue;
+          await accounts
+            .updateTable('accounts')
+            .set({ admin_limits: JSON.stringify(ceilings) })
+            .where('id', '=', row.id)
+            .execute();
+        }
+      },
+    },
+    '0010_audit_account': {
+      async up(db: Kysely<unknown>) {
+        // The account an entry is about (an account itself, or the owner of a key or credential), so
+        // the audit log can show each reader only entries about accounts it may see.
+        await db.schema.alterTable('audit_log').addColumn('account_id', 'text').execute();
+        await sql`update audit_log set account_id = target_id where target_type = 'account'`.execute(db);
+        await sql`
+          update audit_log set account_id =
+            (select account_id from api_keys where api_keys.id = audit_log.target_id)
+          where target_type = 'api_key'
+        `.execute(db);
+        await sql`
+          update audit_log set account_id =
+            (select account_id from credentials where credentials.id = audit_log.target_id)
+          where target_type = 'credential'
+        `.execute(db);
+        await db.schema
+          .createIndex('audit_log_account')
+          .on('audit_log')
+          .columns(['account_id', 'id'])
+    '0011_events_account_pending': {
       async up(db: Kysely<unknown>) {
         // The webhook deliverer reads each account's pending events back on its own (fairness).
         await db.schema

@@ -148,6 +148,8 @@ export interface AuditLogTable {
   target_type: string;
   target_id: string;
   tenant_id: string | null;
+  /** The account the target is or belongs to (a key's, a credential's); null for tenants, prices, routes. */
+  account_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON text; never secrets. */
   detail: string | null;
 }
@@ -176,6 +178,11 @@ export interface AccountsTable {
   webhook_secret: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON `{ [language]: { stop: string[], start: string[] } }` replacing the configured keywords. */
   opt_out_keywords: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * JSON of the limits an admin set (`AdminLimits`): ceilings a partner may tighten but not raise or
+   * remove; null = none.
+   */
+  admin_limits: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Price of one segment to destinations starting with `prefix` (longest prefix wins). */

@@ -447,9 +447,14 @@ await describeEachDatabase(
         pEntries.some((e) => e.action === 'account.create' && e.targetId === A.id),
         "P's audit view shows A's creation",
       );
+      // Entries about P itself (its creation, its keys) are P's to see too (test/api/audit-visibility.test.ts).
+      const aboutP = (entry: AuditEntry) =>
+        entry.targetId === P.id || (entry.detail as { accountId?: string } | null)?.accountId === P.id;
       for (const entry of pEntries) {
         assert.ok(
-          entry.actorAccountId === P.id || (entry.tenantId !== null && pTenants.has(entry.tenantId)),
+          entry.actorAccountId === P.id ||
+            aboutP(entry) ||
+            (entry.tenantId !== null && pTenants.has(entry.tenantId)),
           `P's audit view shows a foreign entry: ${JSON.stringify(entry)}`,
         );
       }

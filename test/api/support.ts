@@ -263,3 +263,67 @@ export interface MessageView {
 export interface ErrorView {
   error: { code: string; message: string; field?: string };
 }
+
+/** A parsed API answer (`body` is the JSON, or the raw text when it is not JSON). */
+export interface Answer {
+  status: number;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
+  body: any;
+}
+
+/** Calls the API with `key` (none: unauthenticated) and a JSON payload. */
+export async function callApi(
+  gateway: Gateway,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  key?: string,
+  payload?: unknown,
+): Promise<Answer> {
+  const response = await gateway.http.inject({
+    method,
+    url,
+    ...(key === undefined ? {} : { headers: bearer(key) }),
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+  let body: unknown;
+  try {
+    body = response.body === '' ? undefined : JSON.parse(response.body);
+  } catch {
+    body = response.body;
+  }
+  return { status: response.statusCode, text: response.body, body };
+}
+
+/** `callApi`, asserting the status. */
+export async function expectApi(
+  gateway: Gateway,
+  status: number,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  key?: string,
+  payload?: unknown,
+): Promise<Answer> {
+  const answer = await callApi(gateway, method, url, key, payload);
+  assert.equal(answer.status, status, `${method} ${url}: ${answer.text}`);
+  return answer;
+}
+
+/** Creates an account through the API (as `creatorKey`); returns its id and first key. */
+export async function createAccountApi(
+  gateway: Gateway,
+  creatorKey: string,
+  body: { name: string; role?: 'admin' | 'partner' | 'client'; tenantId?: string | null },
+): Promise<{ id: string; key: string }> {
+  const answer = await expectApi(gateway, 201, 'POST', '/v1/accounts', creatorKey, body);
+  return { id: answer.body.id as string, key: answer.body.apiKey.key as string };
+}
+
+/** Creates a tenant through the API (as `creatorKey`); returns its id. */
+export async function createTenantApi(
+  gateway: Gateway,
+  creatorKey: string,
+  body: { name: string; partnerAccountId?: string },
+): Promise<string> {
+  return (await expectApi(gateway, 201, 'POST', '/v1/tenants', creatorKey, body)).body.id as string;
+}

@@ -151,6 +151,35 @@ describe('smsgate CLI against a running gateway', { timeout: 120_000, concurrenc
     assert.match(result.stderr, /^smsgate: 404: .*not found/m);
   });
 
+  it("a partner's top-up moves its own credit, and a credential gets a generated identifier", async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      api<{ id: string; apiKey: { key: string } }>(gateway.url, TEST_ADMIN_KEY, method, path, body);
+    const partner = (await admin('POST', '/v1/accounts', { name: 'CLI partner', role: 'partner' })).body;
+    const tenant = (await admin('POST', '/v1/tenants', { name: 'CLI tenant', partnerAccountId: partner.id }))
+      .body;
+    const client = (await admin('POST', '/v1/accounts', { name: 'CLI client', tenantId: tenant.id })).body;
+    for (const id of [partner.id, client.id]) {
+      assert.equal((await admin('PATCH', `/v1/accounts/${id}`, { limits: { prepaid: true } })).status, 200);
+    }
+    assert.equal((await admin('POST', `/v1/accounts/${partner.id}/balance`, { amount: 5 })).status, 200);
+    const asPartner = { ...env, SMSGATE_API_KEY: partner.apiKey.key };
+    const topUp = await runCli(['accounts', 'top-up', client.id, '2'], asPartner);
+    assert.equal(topUp.code, 0, topUp.stderr);
+    assert.equal(topUp.stdout, `balance 2  (${partner.id}: 3)\n`);
+    const tooMuch = await runCli(['accounts', 'top-up', client.id, '4'], asPartner);
+    assert.notEqual(tooMuch.code, 0);
+    assert.match(tooMuch.stderr, /insufficient_balance|does not cover/);
+    const credential = await runCli(['credentials', 'create', client.id, '--kind', 'smpp'], asPartner);
+    assert.equal(credential.code, 0, credential.stderr);
+    assert.match(
+      credential.stdout,
+      /^cred_\S+ {2}[a-z][a-z0-9]{11} {2}secret \(shown only now\): \S{1,8}\n$/,
+    );
+    const limits = await runCli(['accounts', 'limits', client.id, '--quota', '100'], env);
+    assert.equal(limits.code, 0, limits.stderr);
+    assert.match(limits.stdout, /set by an admin \{[^\n]*"monthlySegmentQuota":100[^\n]*"prepaid":true\}/);
+  });
+
   it('send without an API key fails with a clear message', async () => {
     const result = await runCli(['send', '--to', '+447911123456', '--text', 'hi'], {
       SMSGATE_URL: gateway.url,
@@ -199,7 +228,7 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
       assert.equal(first.code, 0, first.stderr);
       assert.equal(
         first.stdout,
-        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes to ${file}\n`,
+        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes, 0008_live_credentials_unique, 0009_admin_limits, 0010_audit_account, 0011_events_account_pending to ${file}\n`,
       );
       assert.ok(existsSync(file));
       const second = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
@@ -221,7 +250,7 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
         assert.match(
           first.stdout,
           new RegExp(
-            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes to postgres://.*/${database.name}\\n$`,
+            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes, 0008_live_credentials_unique, 0009_admin_limits, 0010_audit_account, 0011_events_account_pending to postgres://.*/${database.name}\\n$`,
           ),
         );
         const second = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });

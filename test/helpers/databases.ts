@@ -29,8 +29,8 @@ export function postgresUnavailableReason(): Promise<string | undefined> {
 
 export interface TestDatabase {
   readonly dialect: DialectName;
-  /** Opens a fresh, migrated store (new SQLite file / new PostgreSQL schema). */
-  open(): Promise<TestStore>;
+  /** Opens a fresh store (new SQLite file / new PostgreSQL schema), migrated unless told not to. */
+  open(options?: { migrate?: boolean }): Promise<TestStore>;
 }
 
 export interface TestStore extends Store {
@@ -46,11 +46,11 @@ let schemaCounter = 0;
 export const TEST_DATABASES: readonly TestDatabase[] = [
   {
     dialect: 'sqlite',
-    async open() {
+    async open(options = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'smsgate-test-'));
       const file = join(dir, 'smsgate.db');
       const store = await openStore({ sqliteFile: file, sqliteSynchronous: 'normal' });
-      await migrateToLatest(store);
+      if (options.migrate !== false) await migrateToLatest(store);
       return {
         ...store,
         reopen: () => openStore({ sqliteFile: file, sqliteSynchronous: 'normal' }),
@@ -63,12 +63,12 @@ export const TEST_DATABASES: readonly TestDatabase[] = [
   },
   {
     dialect: 'postgres',
-    async open() {
+    async open(options = {}) {
       const reason = await postgresUnavailableReason();
       if (reason) throw new Error(`PostgreSQL is not reachable at ${TEST_POSTGRES_URL}: ${reason}`);
       const schema = `t_${process.pid}_${Date.now().toString(36)}_${schemaCounter++}`;
       const store = await openStore({ databaseUrl: TEST_POSTGRES_URL, postgresSchema: schema, poolSize: 5 });
-      await migrateToLatest(store);
+      if (options.migrate !== false) await migrateToLatest(store);
       return {
         ...store,
         reopen: () => openStore({ databaseUrl: TEST_POSTGRES_URL, postgresSchema: schema, poolSize: 5 }),

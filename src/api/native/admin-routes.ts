@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AccessPolicy, can, requireCapability } from '../../accounts/access-policy.js';
+import { AccessPolicy, can, requireCapability, suspendedByPartner } from '../../accounts/access-policy.js';
+import { ceilingsView, parseAdminLimits, withAdminChange } from '../../accounts/admin-limits.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
-import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-credentials.js';
 import { MICROS } from '../../accounts/price-list.js';
 import { ROLES } from '../../accounts/roles.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Gateway } from '../../gateway.js';
-import { findUsage, usagePeriod } from '../../store/queries/account-usage.js';
 import {
   type AccountChanges,
   type AccountRow,
@@ -20,12 +19,17 @@ import {
   updateAccount,
 } from '../../store/queries/accounts.js';
 import { listAuditEntries } from '../../store/queries/audit-log.js';
-import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
-import { adjustBalance, replacePrices } from '../../store/queries/prices.js';
-import { insertTenant, listTenants, type TenantRow } from '../../store/queries/tenants.js';
+import {
+  insertTenant,
+  listTenants,
+  listTenantsOfDisabledPartners,
+  type TenantRow,
+} from '../../store/queries/tenants.js';
 import { newWebhookSecret } from '../../webhooks/webhook-secret.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
+import { registerBalanceRoutes } from './balance-routes.js';
+import { registerCredentialRoutes } from './credential-routes.js';
 
 const name = z.string().trim().min(1).max(200);
 const tenantBody = z.object({ name, partnerAccountId: z.string().min(1).optional() }).strict();
@@ -42,40 +46,10 @@ const limitsBody = z
     prepaid: z.boolean().optional(),
   })
   .strict();
-const balanceBody = z
-  .object({
-    amount: z
-      .number()
-      .finite()
-      .refine((n) => n !== 0 && Math.abs(n) <= 1e9, 'a non-zero amount up to 1e9'),
-  })
-  .strict();
-const pricesBody = z
-  .object({
-    prices: z
-      .array(
-        z
-          .object({
-            prefix: z.string().regex(/^\+\d*$/, 'an E.164 prefix such as +44'),
-            price: z.number().finite().min(0).max(1e6),
-          })
-          .strict(),
-      )
-      .max(100_000),
-  })
-  .strict();
 const accountPatch = z
   .object({ name: name.optional(), disabled: z.boolean().optional(), limits: limitsBody.optional() })
   .strict();
 const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
-const credentialBody = z
-  .object({
-    kind: z.enum(CREDENTIAL_KINDS),
-    identifier: z.string().trim().min(1).max(64),
-    environment: z.string().trim().max(64).optional(),
-    secret: z.string().min(8).max(128).optional(),
-  })
-  .strict();
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -85,12 +59,15 @@ const tenantView = (t: TenantRow) => ({
   partnerAccountId: t.partner_account_id,
   createdAt: iso(t.created_at),
 });
-const accountView = (a: AccountRow) => ({
+/** An account as the API shows it; `suspendedTenants` are the tenants whose partner is disabled. */
+const accountView = (a: AccountRow, suspendedTenants: ReadonlySet<string>) => ({
   id: a.id,
   name: a.name,
   role: a.role,
   tenantId: a.tenant_id,
   disabled: a.disabled_at !== null,
+  /** Its keys fail because the partner managing its tenant is disabled. */
+  suspended: suspendedByPartner(a.role, a.tenant_id !== null && suspendedTenants.has(a.tenant_id)),
   limits: {
     ratePerSecond: a.rate_per_second,
     burst: a.rate_burst,
@@ -98,12 +75,17 @@ const accountView = (a: AccountRow) => ({
     allowedSenders: a.allowed_senders === null ? null : (JSON.parse(a.allowed_senders) as string[]),
     prepaid: a.balance_micros !== null,
   },
+  /** The limits an admin set: ceilings only an admin may raise or remove. */
+  ceilings: ceilingsView(parseAdminLimits(a.admin_limits)),
   balance: a.balance_micros === null ? null : a.balance_micros / MICROS,
   webhooks: { statusUrl: a.status_webhook_url, inboundUrl: a.inbound_webhook_url },
   createdAt: iso(a.created_at),
 });
 
-/** Tenants, accounts, API keys and the audit log, under the permission matrix of `AccessPolicy`. */
+/**
+ * Tenants, accounts, API keys, usage and balances (balance-routes.ts), dialect credentials
+ * (credential-routes.ts) and the audit log, under the permission matrix of `AccessPolicy`.
+ */
 export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): void {
   const auth = { preHandler: requireAuth(gateway) };
   const policy = new AccessPolicy(gateway.store);
@@ -173,6 +155,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       inbound_webhook_url: null,
       webhook_secret: newWebhookSecret(),
       opt_out_keywords: null,
+      admin_limits: null,
     };
     await insertAccount(store, account);
     const key = generateApiKey();
@@ -195,17 +178,23 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       { role: account.role },
     );
     // The key is shown here once; only its hash is stored.
-    return reply
-      .status(201)
-      .send({ ...accountView(account), apiKey: { id: keyId, prefix: key.prefix, key: key.key } });
+    return reply.status(201).send({
+      ...accountView(account, await listTenantsOfDisabledPartners(store)),
+      apiKey: { id: keyId, prefix: key.prefix, key: key.key },
+    });
   });
 
-  app.get('/v1/accounts', auth, async (request) => ({
-    data: (await policy.visibleAccounts(principalOf(request))).map(accountView),
-  }));
+  app.get('/v1/accounts', auth, async (request) => {
+    const suspended = await listTenantsOfDisabledPartners(store);
+    const accounts = await policy.visibleAccounts(principalOf(request));
+    return { data: accounts.map((a) => accountView(a, suspended)) };
+  });
 
   app.get<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) =>
-    accountView(await policy.visibleAccount(principalOf(request), request.params.id)),
+    accountView(
+      await policy.visibleAccount(principalOf(request), request.params.id),
+      await listTenantsOfDisabledPartners(store),
+    ),
   );
 
   app.patch<{ Params: { id: string } }>('/v1/accounts/:id', auth, async (request) => {
@@ -220,10 +209,11 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
     if (body.disabled !== undefined)
       changes.disabled_at = body.disabled ? (account.disabled_at ?? Date.now()) : null;
     if (body.limits) {
-      if (account.id === principal.accountId && !can(principal, 'limits:change-own')) {
-        throw new ForbiddenError('An account cannot change its own limits');
-      }
+      policy.checkLimitsChange(principal, account, body.limits);
       const l = body.limits;
+      if (can(principal, 'limits:set-ceilings')) {
+        changes.admin_limits = withAdminChange(parseAdminLimits(account.admin_limits), l);
+      }
       if (l.ratePerSecond !== undefined) changes.rate_per_second = l.ratePerSecond;
       if (l.burst !== undefined) changes.rate_burst = l.burst;
       if (l.monthlySegmentQuota !== undefined) changes.monthly_segment_quota = l.monthlySegmentQuota;
@@ -243,7 +233,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       { type: 'account', id: account.id, tenantId: account.tenant_id },
       body,
     );
-    return accountView({ ...account, ...changes });
+    return accountView({ ...account, ...changes }, await listTenantsOfDisabledPartners(store));
   });
 
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/keys', auth, async (request, reply) => {
@@ -266,7 +256,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       store,
       principal,
       'key.create',
-      { type: 'api_key', id: row.id, tenantId: account.tenant_id },
+      { type: 'api_key', id: row.id, tenantId: account.tenant_id, accountId: account.id },
       { accountId: account.id, prefix: key.prefix },
     );
     return reply
@@ -303,162 +293,34 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
         store,
         principal,
         'key.revoke',
-        { type: 'api_key', id: request.params.keyId, tenantId: account.tenant_id },
+        { type: 'api_key', id: request.params.keyId, tenantId: account.tenant_id, accountId: account.id },
         { accountId: account.id },
       );
       return reply.status(204).send();
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/accounts/:id/usage', auth, async (request) => {
-    const account = await policy.visibleAccount(principalOf(request), request.params.id);
-    const period = usagePeriod(Date.now());
-    return {
-      accountId: account.id,
-      period,
-      segments: await findUsage(store, account.id, period),
-      monthlySegmentQuota: account.monthly_segment_quota,
-      balance: account.balance_micros === null ? null : account.balance_micros / MICROS,
-    };
-  });
-
-  app.post<{ Params: { id: string } }>('/v1/accounts/:id/balance', auth, async (request) => {
-    const principal = principalOf(request);
-    const { amount } = parseRequest(balanceBody, request.body);
-    const account = await policy.manageableAccount(principal, request.params.id, 'account');
-    if (account.balance_micros === null) {
-      throw new ConflictError(
-        `Account ${account.id} is not prepaid; set limits.prepaid first`,
-        'not_prepaid',
-      );
-    }
-    const delta = Math.round(amount * MICROS);
-    const balance = await adjustBalance(store, account.id, delta);
-    gateway.limits.adjustBalance(account.id, delta);
-    await audit(
-      store,
-      principal,
-      'account.balance',
-      { type: 'account', id: account.id, tenantId: account.tenant_id },
-      { amount },
-    );
-    return { accountId: account.id, balance: balance === null ? null : balance / MICROS };
-  });
-
-  app.get('/v1/prices', auth, async (request) => {
-    requireCapability(principalOf(request), 'prices:read', 'Clients cannot read the price list');
-    return {
-      data: (await gateway.prices.load()).map((p) => ({ prefix: p.prefix, price: p.price_micros / MICROS })),
-    };
-  });
-
-  app.put('/v1/prices', auth, async (request) => {
-    const principal = principalOf(request);
-    requireCapability(principal, 'prices:write', 'Only an admin sets prices');
-    const { prices } = parseRequest(pricesBody, request.body);
-    await replacePrices(
-      store,
-      prices.map((p) => ({ prefix: p.prefix, price_micros: Math.round(p.price * MICROS) })),
-    );
-    gateway.prices.invalidate();
-    await audit(
-      store,
-      principal,
-      'prices.replace',
-      { type: 'prices', id: 'all', tenantId: null },
-      { count: prices.length },
-    );
-    return { data: prices };
-  });
-
-  const credentials = new DialectCredentials(store);
-
-  app.post<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request, reply) => {
-    const principal = principalOf(request);
-    const body = parseRequest(credentialBody, request.body);
-    const account = await policy.manageableAccount(principal, request.params.id, 'keys');
-    if (
-      body.kind === 'smpp' &&
-      (body.identifier.length > 15 || (body.secret !== undefined && body.secret.length > 8))
-    ) {
-      throw new ValidationError(
-        'SMPP system_id is at most 15 characters and its password at most 8',
-        'identifier',
-      );
-    }
-    const created = await credentials.create({ accountId: account.id, ...body });
-    await audit(
-      store,
-      principal,
-      'credential.create',
-      { type: 'credential', id: created.id, tenantId: account.tenant_id },
-      {
-        accountId: account.id,
-        kind: body.kind,
-        identifier: body.identifier,
-        environment: body.environment ?? '',
-      },
-    );
-    // The secret is shown here once; only its scrypt hash is stored.
-    return reply.status(201).send({
-      id: created.id,
-      kind: body.kind,
-      identifier: body.identifier,
-      environment: body.environment ?? '',
-      secret: created.secret,
-    });
-  });
-
-  app.get<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request) => {
-    const account = await policy.manageableAccount(principalOf(request), request.params.id, 'keys');
-    return {
-      data: (await listCredentials(store, account.id)).map((c) => ({
-        id: c.id,
-        kind: c.kind,
-        identifier: c.identifier,
-        environment: c.environment,
-        createdAt: iso(c.created_at),
-        revokedAt: iso(c.revoked_at),
-      })),
-    };
-  });
-
-  app.delete<{ Params: { id: string; credentialId: string } }>(
-    '/v1/accounts/:id/credentials/:credentialId',
-    auth,
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const account = await policy.manageableAccount(principal, request.params.id, 'keys');
-      if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
-        throw new NotFoundError(`Credential ${request.params.credentialId}`);
-      }
-      await audit(store, principal, 'credential.revoke', {
-        type: 'credential',
-        id: request.params.credentialId,
-        tenantId: account.tenant_id,
-      });
-      return reply.status(204).send();
-    },
-  );
+  registerBalanceRoutes(app, gateway, policy);
+  registerCredentialRoutes(app, gateway, policy);
 
   app.get('/v1/audit', auth, async (request) => {
     const principal = principalOf(request);
     requireCapability(principal, 'audit:read', 'Clients cannot read the audit log');
     const { limit } = parseRequest(auditQuery, request.query);
-    const managed = await policy.managedTenants(principal);
+    // An entry follows the visibility of what it is about (AccessPolicy.auditScope).
+    const scope = await policy.auditScope(principal);
     const entries =
-      managed === 'all'
+      scope === 'all'
         ? await listAuditEntries(store, { limit: limit ?? 100 })
-        : await listAuditEntries(store, {
-            tenantIds: managed.map((t) => t.id),
-            actorIds: [principal.accountId],
-            limit: limit ?? 100,
-          });
+        : await listAuditEntries(store, { ...scope, limit: limit ?? 100 });
+    const visibleActors = scope === 'all' ? undefined : new Set(scope.accountIds);
     return {
       data: entries.map((e) => ({
         id: e.id,
         at: iso(e.at),
-        actorAccountId: e.actor_account_id,
+        // An actor the reader may not see (an admin, usually) is not named.
+        actorAccountId:
+          visibleActors === undefined || visibleActors.has(e.actor_account_id) ? e.actor_account_id : null,
         action: e.action,
         targetType: e.target_type,
         targetId: e.target_id,

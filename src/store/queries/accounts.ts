@@ -20,6 +20,7 @@ export type AccountChanges = Partial<
     | 'inbound_webhook_url'
     | 'webhook_secret'
     | 'opt_out_keywords'
+    | 'admin_limits'
   >
 >;
 
@@ -47,16 +48,32 @@ export async function insertApiKey(store: Store, key: ApiKeyRow): Promise<void> 
   await store.db.insertInto('api_keys').values(key).execute();
 }
 
-/** The live (not revoked) key with this prefix, with its account. */
+/**
+ * The live (not revoked) key with this prefix, with its account and, when the account's tenant has
+ * a partner, whether that partner is disabled.
+ */
 export async function findApiKeyByPrefix(
   store: Store,
   prefix: string,
-): Promise<(ApiKeyRow & { account_role: string; account_disabled_at: number | null }) | undefined> {
+): Promise<
+  | (ApiKeyRow & {
+      account_role: string;
+      account_disabled_at: number | null;
+      partner_disabled_at: number | null;
+    })
+  | undefined
+> {
   return store.db
     .selectFrom('api_keys')
     .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .leftJoin('tenants', 'tenants.id', 'accounts.tenant_id')
+    .leftJoin('accounts as partner', 'partner.id', 'tenants.partner_account_id')
     .selectAll('api_keys')
-    .select(['accounts.role as account_role', 'accounts.disabled_at as account_disabled_at'])
+    .select([
+      'accounts.role as account_role',
+      'accounts.disabled_at as account_disabled_at',
+      'partner.disabled_at as partner_disabled_at',
+    ])
     .where('api_keys.prefix', '=', prefix)
     .where('api_keys.revoked_at', 'is', null)
     .executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { AuditLogTable } from '../schema.js';
+import { chunk } from './chunk.js';
 
 export type AuditEntry = Selectable<AuditLogTable>;
 
@@ -8,22 +9,27 @@ export async function insertAuditEntry(store: Store, entry: Insertable<AuditLogT
   await store.db.insertInto('audit_log').values(entry).execute();
 }
 
-/** Newest first; limited to some tenants (and some actors' own entries) when given. */
+/** Ids per statement, well inside both databases' bound-parameter limits. */
+const IDS_PER_QUERY = 1000;
+
+/**
+ * The newest `limit` entries, newest first: every entry, or only those about the given accounts
+ * (an account, its keys, its credentials) and the given tenants (their creation).
+ */
 export async function listAuditEntries(
   store: Store,
-  filter: { tenantIds?: readonly string[]; actorIds?: readonly string[]; limit: number },
+  filter: { accountIds?: readonly string[]; tenantIds?: readonly string[]; limit: number },
 ): Promise<AuditEntry[]> {
-  let query = store.db.selectFrom('audit_log').selectAll();
-  if (filter.tenantIds) {
-    const tenantIds = filter.tenantIds;
-    const actorIds = filter.actorIds ?? [];
-    query = query.where((eb) =>
-      eb.or([
-        ...(tenantIds.length > 0 ? [eb('tenant_id', 'in', tenantIds)] : []),
-        ...(actorIds.length > 0 ? [eb('actor_account_id', 'in', actorIds)] : []),
-        eb.lit(false),
-      ]),
-    );
-  }
-  return query.orderBy('id', 'desc').limit(filter.limit).execute();
+  const newest = store.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
+  if (filter.accountIds === undefined && filter.tenantIds === undefined) return newest.execute();
+  // One query per slice of ids, each already the newest `limit`: their merge's newest `limit` is the answer.
+  const queries = [
+    ...chunk(filter.accountIds ?? [], IDS_PER_QUERY).map((ids) => newest.where('account_id', 'in', ids)),
+    ...chunk(filter.tenantIds ?? [], IDS_PER_QUERY).map((ids) =>
+      newest.where('target_type', '=', 'tenant').where('target_id', 'in', ids),
+    ),
+  ];
+  const byId = new Map<number, AuditEntry>();
+  for (const query of queries) for (const entry of await query.execute()) byId.set(Number(entry.id), entry);
+  return [...byId.values()].sort((a, b) => Number(b.id) - Number(a.id)).slice(0, filter.limit);
 }

@@ -4,22 +4,56 @@ import type { CredentialsTable } from '../schema.js';
 
 export type CredentialRow = Selectable<CredentialsTable>;
 
-export async function insertCredential(store: Store, row: CredentialRow): Promise<void> {
-  await store.db.insertInto('credentials').values(row).execute();
+/**
+ * Inserts a credential unless a live one of the same kind, identifier and environment exists
+ * (the unique index `credentials_live_unique` decides, so concurrent inserts cannot both win).
+ * Returns false when it was not inserted.
+ */
+export async function insertCredential(store: Store, row: CredentialRow): Promise<boolean> {
+  const result = await store.db
+    .insertInto('credentials')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-/** The live credential of this kind, identifier and environment, with its account's role and state. */
+/** The accounts that hold or held a credential of this kind and identifier (any environment). */
+export async function findCredentialHolders(
+  store: Store,
+  kind: string,
+  identifier: string,
+): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('credentials')
+    .select('account_id')
+    .distinct()
+    .where('kind', '=', kind)
+    .where('identifier', '=', identifier)
+    .execute();
+  return rows.map((r) => r.account_id);
+}
+
+/**
+ * The live credential of this kind, identifier and environment, with its account's role and state
+ * and, when the account's tenant has a partner, whether that partner is disabled.
+ */
 export async function findLiveCredential(
   store: Store,
   kind: string,
   identifier: string,
   environment: string,
-): Promise<(CredentialRow & { role: string; disabled_at: number | null }) | undefined> {
+): Promise<
+  | (CredentialRow & { role: string; disabled_at: number | null; partner_disabled_at: number | null })
+  | undefined
+> {
   return store.db
     .selectFrom('credentials')
     .innerJoin('accounts', 'accounts.id', 'credentials.account_id')
+    .leftJoin('tenants', 'tenants.id', 'accounts.tenant_id')
+    .leftJoin('accounts as partner', 'partner.id', 'tenants.partner_account_id')
     .selectAll('credentials')
-    .select(['accounts.role', 'accounts.disabled_at'])
+    .select(['accounts.role', 'accounts.disabled_at', 'partner.disabled_at as partner_disabled_at'])
     .where('credentials.kind', '=', kind)
     .where('credentials.identifier', '=', identifier)
     .where('credentials.environment', '=', environment)

@@ -18,3 +18,14 @@ export async function listTenants(store: Store, partnerAccountId?: string): Prom
   if (partnerAccountId !== undefined) query = query.where('partner_account_id', '=', partnerAccountId);
   return query.orderBy('created_at').orderBy('id').execute();
 }
+
+/** Ids of the tenants whose partner account is disabled (their client accounts are suspended). */
+export async function listTenantsOfDisabledPartners(store: Store): Promise<Set<string>> {
+  const rows = await store.db
+    .selectFrom('tenants')
+    .innerJoin('accounts', 'accounts.id', 'tenants.partner_account_id')
+    .select('tenants.id')
+    .where('accounts.disabled_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}

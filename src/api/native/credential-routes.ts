@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AccessPolicy } from '../../accounts/access-policy.js';
+import { audit } from '../../accounts/audit.js';
+import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-credentials.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
+import type { Gateway } from '../../gateway.js';
+import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
+import { parseRequest } from '../zod-errors.js';
+import { principalOf, requireAuth } from './auth.js';
+
+const credentialBody = z
+  .object({
+    kind: z.enum(CREDENTIAL_KINDS),
+    /** Generated for the login kinds, the account's tenant for application keys, when omitted. */
+    identifier: z.string().trim().min(1).max(64).optional(),
+    environment: z.string().trim().max(64).optional(),
+    secret: z.string().min(8).max(128).optional(),
+  })
+  .strict();
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * `/v1/accounts/:id/credentials`: dialect credentials, managed by whoever manages the account's API
+ * keys, with identifiers scoped by `AccessPolicy.credentialIdentifier`.
+ */
+export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway, policy: AccessPolicy): void {
+  const auth = { preHandler: requireAuth(gateway) };
+  const { store } = gateway;
+  const credentials = new DialectCredentials(store);
+
+  app.post<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = parseRequest(credentialBody, request.body);
+    const account = await policy.manageableAccount(principal, request.params.id, 'keys');
+    const environment = body.environment ?? '';
+    const requested = await policy.credentialIdentifier(principal, account, body.kind, body.identifier);
+    if (
+      body.kind === 'smpp' &&
+      ((requested?.length ?? 0) > 15 || (body.secret !== undefined && body.secret.length > 8))
+    ) {
+      throw new ValidationError(
+        'SMPP system_id is at most 15 characters and its password at most 8',
+        'identifier',
+      );
+    }
+    const created = await credentials.create({
+      accountId: account.id,
+      kind: body.kind,
+      environment,
+      ...(requested === undefined ? {} : { identifier: requested }),
+      ...(body.secret === undefined ? {} : { secret: body.secret }),
+    });
+    if (created === 'exists') {
+      const holder = await credentials.liveHolder(body.kind, requested ?? '', environment);
+      throw await policy.credentialConflict(principal, body.kind, holder);
+    }
+    await audit(
+      store,
+      principal,
+      'credential.create',
+      { type: 'credential', id: created.id, tenantId: account.tenant_id, accountId: account.id },
+      { accountId: account.id, kind: body.kind, identifier: created.identifier, environment },
+    );
+    // The secret is shown here once; only its scrypt hash is stored.
+    return reply.status(201).send({
+      id: created.id,
+      kind: body.kind,
+      identifier: created.identifier,
+      environment,
+      secret: created.secret,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request) => {
+    const account = await policy.manageableAccount(principalOf(request), request.params.id, 'keys');
+    return {
+      data: (await listCredentials(store, account.id)).map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        identifier: c.identifier,
+        environment: c.environment,
+        createdAt: iso(c.created_at),
+        revokedAt: iso(c.revoked_at),
+      })),
+    };
+  });
+
+  app.delete<{ Params: { id: string; credentialId: string } }>(
+    '/v1/accounts/:id/credentials/:credentialId',
+    auth,
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const account = await policy.manageableAccount(principal, request.params.id, 'keys');
+      if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
+        throw new NotFoundError(`Credential ${request.params.credentialId}`);
+      }
+      await audit(
+        store,
+        principal,
+        'credential.revoke',
+        {
+          type: 'credential',
+          id: request.params.credentialId,
+          tenantId: account.tenant_id,
+          accountId: account.id,
+        },
+        { accountId: account.id },
+      );
+      return reply.status(204).send();
+    },
+  );
+}
