@@ -440,6 +440,9 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .createIndex('audit_log_account')
           .on('audit_log')
           .columns(['account_id', 'id'])
+          .execute();
+      },
+    },
     '0011_events_account_pending': {
       async up(db: Kysely<unknown>) {
         // The webhook deliverer reads each account's pending events back on its own (fairness).
