@@ -5,6 +5,7 @@ import { Authenticator } from './accounts/authenticator.js';
 import { bootstrapAdmin } from './accounts/bootstrap-admin.js';
 import { OptOutRegistry } from './accounts/opt-out-registry.js';
 import { PriceList } from './accounts/price-list.js';
+import { SenderNumbers } from './accounts/sender-numbers.js';
 import { buildHttpServer } from './api/http-server.js';
 import { effectiveConnectors } from './config/default-connectors.js';
 import type { Config } from './config/schema.js';
@@ -88,6 +89,7 @@ export class Gateway {
     readonly webhookClient: WebhookClient,
     readonly inbound: InboundService,
     readonly optOuts: OptOutRegistry,
+    readonly senderNumbers: SenderNumbers,
     readonly router: Router,
     routesSource: 'config' | 'api',
     generatedAdminKey: string | undefined,
@@ -122,7 +124,9 @@ export class Gateway {
       writer.onEvents = (events) => webhooks.enqueue(events);
       const optOuts = new OptOutRegistry();
       await optOuts.load(store);
-      const inbound = new InboundService(store, webhooks, optOuts, config, logger);
+      const senderNumbers = new SenderNumbers();
+      await senderNumbers.load(store);
+      const inbound = new InboundService(store, webhooks, optOuts, senderNumbers, config, logger);
       const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: options.earlyReceiptWaitMs });
       let dispatcher: Dispatcher | undefined;
       const sink: ConnectorSink = {
@@ -160,7 +164,17 @@ export class Gateway {
       });
       const limits = new AccountLimits(store);
       const prices = new PriceList(store);
-      const accept = new AcceptService(store, dispatcher, router, config, logger, limits, prices, optOuts);
+      const accept = new AcceptService(
+        store,
+        dispatcher,
+        router,
+        config,
+        logger,
+        limits,
+        prices,
+        optOuts,
+        senderNumbers,
+      );
       // Only once the configuration has proved itself: a start that fails on a config mistake must
       // not create the admin account whose generated key nobody saw.
       const bootstrap = await bootstrapAdmin(store, options.adminKey);
@@ -181,6 +195,7 @@ export class Gateway {
         webhookClient,
         inbound,
         optOuts,
+        senderNumbers,
         router,
         routesSource,
         bootstrap?.generatedKey,

@@ -40,6 +40,8 @@ export const CAPABILITIES = {
   'webhooks:read-all': ['admin'],
   'connectors:simulate-inbound': ['admin'],
   'routes:manage': ['admin'],
+  /** Give a sender number to one account (its replies are that account's alone). */
+  'numbers:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -9,6 +9,7 @@ import { registerAdminRoutes } from './native/admin-routes.js';
 import { registerConnectorRoutes } from './native/connector-routes.js';
 import { registerInboundRoutes } from './native/inbound-routes.js';
 import { registerMessageRoutes } from './native/message-routes.js';
+import { registerNumberRoutes } from './native/number-routes.js';
 import { registerRouteRoutes } from './native/route-routes.js';
 import { registerWebhookRoutes } from './native/webhook-routes.js';
 
@@ -61,6 +62,7 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   registerWebhookRoutes(app, gateway);
   registerInboundRoutes(app, gateway);
   registerRouteRoutes(app, gateway);
+  registerNumberRoutes(app, gateway);
   void registerCallbackRoutes(app, gateway);
   return app;
 }

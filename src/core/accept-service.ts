@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 import type { AccountLimits } from '../accounts/account-limits.js';
 import type { OptOutRegistry } from '../accounts/opt-out-registry.js';
 import type { PriceList } from '../accounts/price-list.js';
+import type { SenderNumbers } from '../accounts/sender-numbers.js';
 import type { Config } from '../config/schema.js';
 import type { DispatchItem } from '../queue/dispatch-item.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
@@ -83,6 +84,7 @@ export class AcceptService {
     private readonly limits: AccountLimits,
     private readonly prices: PriceList,
     private readonly optOuts: OptOutRegistry,
+    private readonly senderNumbers: SenderNumbers,
   ) {
     // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
     const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
@@ -246,6 +248,7 @@ export class AcceptService {
     // the earlier ones took.
     const limits = await this.limits.limitsOf(prepared.accountId);
     this.limits.checkSender(limits, prepared.rows[0]?.sender ?? null, names.from);
+    this.senderNumbers.checkSender(prepared.accountId, prepared.rows[0]?.sender ?? null, names.from);
     const giveBackRate = this.limits.takeRate(prepared.accountId, limits, count);
     let giveBackQuota: () => void = () => {};
     let giveBackBalance: () => void = () => {};

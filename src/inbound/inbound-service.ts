@@ -1,5 +1,6 @@
 import { matchKeyword, type OptOutKeywords } from '../accounts/opt-out-keywords.js';
 import type { OptOutRegistry } from '../accounts/opt-out-registry.js';
+import type { SenderNumbers } from '../accounts/sender-numbers.js';
 import type { Config } from '../config/schema.js';
 import type { InboundMessage } from '../connectors/connector.js';
 import { newId } from '../core/ids.js';
@@ -7,8 +8,8 @@ import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/open-store.js';
 import { findAccount } from '../store/queries/accounts.js';
 import {
+  conversationCandidates,
   type InboundRow,
-  latestConversation,
   type OutboundCandidate,
   storeInbound,
 } from '../store/queries/inbound.js';
@@ -34,6 +35,7 @@ export class InboundService {
     private readonly store: Store,
     private readonly webhooks: WebhookDeliverer,
     private readonly optOuts: OptOutRegistry,
+    private readonly senderNumbers: SenderNumbers,
     private readonly config: Config,
     private readonly logger: Logger,
   ) {}
@@ -110,22 +112,35 @@ export class InboundService {
     const region = this.config.defaultRegion;
     const toReadings = addressReadings(message.to, region);
     const senders = senderSpellings(toReadings);
+    // A number an account owns is that account's: only its messages are conversations there.
+    const owner = this.senderNumbers.ownerOf(senders);
     const fromReadings = addressReadings(message.from, region);
     // The reading of the sender's number that someone actually wrote to wins; else the likeliest.
     let from = fromReadings[0]!;
-    let conversation: OutboundCandidate | undefined;
+    let candidates: OutboundCandidate[] = [];
     for (const reading of fromReadings) {
-      conversation = await latestConversation(this.store, reading, senders);
-      if (conversation) {
+      candidates = await conversationCandidates(this.store, reading, message.connector, senders, owner);
+      if (candidates.length > 0) {
         from = reading;
         break;
       }
     }
+    // The reply belongs to the owner of the number, else to the one account that wrote to this
+    // customer from it through this connector. When several did (a shared number nobody owns), it
+    // is nobody's: stored without an account (admins see it) rather than handed to whoever wrote last.
+    const accountId = owner ?? (candidates.length === 1 ? candidates[0]!.account_id : null);
+    const conversation = accountId !== null ? candidates[0] : undefined;
     const to = toReadings[0]!;
     const windowStart = message.receivedAt - this.config.inbound.correlationWindowSeconds * 1000;
     const answers = conversation && conversation.created_at >= windowStart ? conversation : undefined;
-    const accountId = conversation?.account_id ?? null;
-    const keyword = accountId !== null ? await this.keywordOf(accountId, message.text) : null;
+    // STOP / START apply to the sender identity the customer texted: for its account, or for every
+    // account that wrote to the customer from it when it is shared.
+    const optOuts: { accountId: string; action: 'stop' | 'start' }[] = [];
+    for (const id of accountId !== null ? [accountId] : candidates.map((c) => c.account_id)) {
+      const action = await this.keywordOf(id, message.text);
+      if (action) optOuts.push({ accountId: id, action });
+    }
+    const keyword = optOuts[0]?.action ?? null;
     const row: InboundRow = {
       id: newId('in'),
       account_id: accountId,
@@ -138,15 +153,18 @@ export class InboundService {
       received_at: message.receivedAt,
       upstream_id: message.upstreamId ?? null,
     };
-    const events = await storeInbound(this.store, { row, optOut: keyword, assembledFrom }, now);
-    if (accountId !== null && keyword === 'stop') this.optOuts.add(accountId, from);
-    if (accountId !== null && keyword === 'start') this.optOuts.remove(accountId, from);
+    const events = await storeInbound(this.store, { row, optOuts, assembledFrom }, now);
+    for (const { accountId: id, action } of optOuts) {
+      if (action === 'stop') this.optOuts.add(id, from);
+      else this.optOuts.remove(id, from);
+    }
     this.webhooks.enqueue(events);
     this.logger.info(
       {
         inbound: row.id,
         connector: row.connector,
         account: accountId,
+        ...(accountId === null && candidates.length > 1 ? { sharedBy: candidates.length } : {}),
         inReplyTo: row.message_id,
         keyword,
         ...(this.config.logMessageContent ? { from, to, text: message.text } : {}),

@@ -453,6 +453,23 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0012_sender_numbers': {
+      async up(db: Kysely<unknown>) {
+        // Owned sender numbers: replies to them belong to their owner, whoever else wrote from them.
+        await db.schema
+          .createTable('sender_numbers')
+          .addColumn('number', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        // Reply correlation looks for the conversation per recipient and connector.
+        await db.schema
+          .createIndex('messages_to_connector_created')
+          .on('messages')
+          .columns(['to_number', 'connector', 'created_at'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

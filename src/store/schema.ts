@@ -23,6 +23,15 @@ export interface Database {
   inbound_parts: InboundPartsTable;
   routes: RoutesTable;
   settings: SettingsTable;
+  sender_numbers: SenderNumbersTable;
+}
+
+/** A sender number (or short code, or sender id) an account owns: its replies go to that account only. */
+export interface SenderNumbersTable {
+  /** As senders are stored: E.164 for numbers, digits for short codes, the alphanumeric id. */
+  number: string;
+  account_id: string;
+  created_at: number;
 }
 
 /** The route table saved through the admin API, one JSON definition per position. */

@@ -474,6 +474,62 @@ await describeEachDatabase(
         "Q's audit view shows Y's entries",
       );
     });
+
+    it('inbound replies and opt-outs stay within their tenant; a reply to a number both wrote from goes to neither', async () => {
+      const send = (key: string, to: string) =>
+        expectStatus(202, 'POST', '/v1/messages', key, { to, text: 'hello', from: '+447911000009' });
+      const inbound = (from: string, text: string) =>
+        expectStatus(202, 'POST', '/v1/connectors/sim/inbound', ADMIN, { from, to: '+447911000009', text });
+      const [customerA, customerB, shared] = ['+447911201001', '+447911201002', '+447911201003'];
+      await send(A.key, customerA);
+      await send(B.key, customerB);
+      await send(A.key, shared);
+      await send(B.key, shared);
+      await inbound(customerA, 'reply to A');
+      await inbound(customerB, 'reply to B');
+      await inbound(shared, 'reply to both');
+
+      const texts = async (key: string) =>
+        ((await expectStatus(200, 'GET', '/v1/inbound?limit=1000', key)).body.data as { text: string }[])
+          .map((r) => r.text)
+          .filter((t) => t.startsWith('reply to'))
+          .sort();
+      assert.deepEqual(await texts(A.key), ['reply to A']);
+      assert.deepEqual(await texts(P.key), ['reply to A'], "A's partner sees A's replies, no others");
+      assert.deepEqual(await texts(B.key), ['reply to B']);
+      assert.deepEqual(await texts(Q.key), ['reply to B']);
+      assert.deepEqual(await texts(ADMIN), ['reply to A', 'reply to B', 'reply to both']);
+      const replyToA = (await expectStatus(200, 'GET', '/v1/inbound?limit=1000', A.key)).body.data.find(
+        (r: { text: string }) => r.text === 'reply to A',
+      );
+      await expectStatus(404, 'GET', `/v1/inbound/${replyToA.id}`, B.key);
+      await expectStatus(404, 'GET', `/v1/inbound/${replyToA.id}`, Q.key);
+      await expectStatus(200, 'GET', `/v1/inbound/${replyToA.id}`, P.key);
+
+      // STOP from A's customer opts out of A only; B may still write to that customer.
+      await inbound(customerA, 'STOP');
+      const optOuts = async (key: string, accountId?: string) =>
+        (
+          (await expectStatus(200, 'GET', `/v1/opt-outs${accountId ? `?accountId=${accountId}` : ''}`, key))
+            .body.data as { number: string }[]
+        ).map((o) => o.number);
+      assert.ok((await optOuts(A.key)).includes(customerA));
+      assert.ok(!(await optOuts(B.key)).includes(customerA));
+      await expectStatus(400, 'POST', '/v1/messages', A.key, {
+        to: customerA,
+        text: 'again',
+        from: '+447911000009',
+      });
+      await send(B.key, customerA);
+      const peek = await call('GET', `/v1/opt-outs?accountId=${A.id}`, B.key);
+      assert.ok(peek.status === 403 || peek.status === 404, `B reads A's opt-outs: ${peek.status}`);
+      assert.ok(!peek.text.includes(customerA));
+      // STOP to the number both wrote from applies to both.
+      await inbound(shared, 'STOP');
+      assert.ok((await optOuts(A.key)).includes(shared));
+      assert.ok((await optOuts(B.key)).includes(shared));
+      assert.ok((await optOuts(P.key, A.id)).includes(shared), "A's partner sees A's opt-outs");
+    });
   },
   describe,
 );

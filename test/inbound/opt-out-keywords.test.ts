@@ -140,15 +140,19 @@ await describeEachDatabase(
       assert.ok(!list.includes(chatty));
     });
 
-    it('an opt-out from one account leaves other accounts free to send', async () => {
+    it('an opt-out from one account leaves other accounts free to send; a STOP to a shared sender opts out of every account that wrote from it', async () => {
       const customer = freshNumber();
       await sendTo(gateway, alice, customer);
       assert.equal((await reply(gateway, customer, 'STOP')).accountId, alice.accountId);
       await assertRefused(gateway, store, alice.auth, customer);
       await sendTo(gateway, bob, customer, 'from bob');
       assert.ok(!(await optOutList(gateway, bob)).includes(customer));
-      // Bob's message is now the latest one from SENDER: a STOP now opts out of Bob, not again Alice.
-      assert.equal((await reply(gateway, customer, 'STOP')).accountId, bob.accountId);
+      // Alice and Bob both wrote to the customer from SENDER, which nobody owns: the reply is
+      // nobody's (not the latest writer's), and the STOP applies to the sender identity it went to,
+      // so to both accounts.
+      const shared = await reply(gateway, customer, 'STOP');
+      assert.equal(shared.accountId, null);
+      assert.equal(shared.keyword, 'stop');
       await assertRefused(gateway, store, bob.auth, customer);
       assert.deepEqual(
         (await optOutList(gateway, alice)).filter((n) => n === customer),

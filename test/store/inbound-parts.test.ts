@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { OptOutRegistry } from '../../src/accounts/opt-out-registry.js';
+import { SenderNumbers } from '../../src/accounts/sender-numbers.js';
 import { buildConfig } from '../../src/config/load-config.js';
 import type { InboundMessage } from '../../src/connectors/connector.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -20,7 +21,7 @@ function service(store: TestStore): InboundService {
     config.webhooks,
     logger,
   );
-  return new InboundService(store, webhooks, new OptOutRegistry(), config, logger);
+  return new InboundService(store, webhooks, new OptOutRegistry(), new SenderNumbers(), config, logger);
 }
 
 function part(

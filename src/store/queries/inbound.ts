@@ -16,31 +16,52 @@ export interface OutboundCandidate {
   reply_required: number | null;
 }
 
+/** How many recent messages to a number are looked at to find who is in conversation with it. */
+const CANDIDATE_ROWS = 200;
+
 /**
- * The latest message sent to `number` from one of `senders` (spellings of the number the reply
- * went to) or without a sender id of its own (sent with the upstream's default).
+ * The conversations a reply may belong to: per account, its latest message sent to `number`
+ * through `connector` from one of `senders` (spellings of the number the reply went to) or without
+ * a sender id of its own (sent with the connector's default). Newest first; limited to one
+ * account when `accountId` is given (an owned number).
  */
-export async function latestConversation(
+export async function conversationCandidates(
   store: Store,
   number: string,
+  connector: string,
   senders: readonly string[],
-): Promise<OutboundCandidate | undefined> {
-  return store.db
+  accountId?: string,
+): Promise<OutboundCandidate[]> {
+  let query = store.db
     .selectFrom('messages')
     .select(['id', 'account_id', 'sender', 'created_at', 'reply_required'])
     .where('to_number', '=', number)
-    .where((eb) => eb.or([eb('sender', 'is', null), eb('sender', 'in', senders.length > 0 ? senders : [''])]))
+    .where('connector', '=', connector)
+    .where((eb) =>
+      eb.or([eb('sender', 'is', null), eb('sender', 'in', senders.length > 0 ? senders : [''])]),
+    );
+  if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+  const rows = await query
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(CANDIDATE_ROWS)
+    .execute();
+  const latestPerAccount = new Map<string, OutboundCandidate>();
+  for (const row of rows) {
+    if (!latestPerAccount.has(row.account_id))
+      latestPerAccount.set(row.account_id, { ...row, created_at: Number(row.created_at) });
+  }
+  return [...latestPerAccount.values()];
 }
 
 /** What receiving one inbound message changes, all in one transaction. */
 export interface InboundWrite {
   row: InboundRow;
-  /** Record (`stop`) or lift (`start`) an opt-out for the row's account and sender. */
-  optOut: 'stop' | 'start' | null;
+  /**
+   * Opt-outs the message records (`stop`) or lifts (`start`) for its sender: for the account it
+   * belongs to, or, for a reply to a number several accounts wrote from, for each of them.
+   */
+  optOuts: readonly { accountId: string; action: 'stop' | 'start' }[];
   /** The stored parts this message was assembled from, deleted in the same transaction. */
   assembledFrom?: string | undefined;
 }
@@ -69,26 +90,28 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
         .where('replied_at', 'is', null)
         .execute();
     }
-    if (row.account_id === null) return [];
-    if (write.optOut === 'stop') {
-      await trx
-        .insertInto('opt_outs')
-        .values({
-          account_id: row.account_id,
-          number: row.from_number,
-          source: 'keyword',
-          inbound_id: row.id,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['account_id', 'number']).doNothing())
-        .execute();
-    } else if (write.optOut === 'start') {
-      await trx
-        .deleteFrom('opt_outs')
-        .where('account_id', '=', row.account_id)
-        .where('number', '=', row.from_number)
-        .execute();
+    for (const { accountId, action } of write.optOuts) {
+      if (action === 'stop') {
+        await trx
+          .insertInto('opt_outs')
+          .values({
+            account_id: accountId,
+            number: row.from_number,
+            source: 'keyword',
+            inbound_id: row.id,
+            created_at: now,
+          })
+          .onConflict((oc) => oc.columns(['account_id', 'number']).doNothing())
+          .execute();
+      } else {
+        await trx
+          .deleteFrom('opt_outs')
+          .where('account_id', '=', accountId)
+          .where('number', '=', row.from_number)
+          .execute();
+      }
     }
+    if (row.account_id === null) return [];
     const account = await trx
       .selectFrom('accounts')
       .select('inbound_webhook_url')
