@@ -11,7 +11,10 @@ export { type XmlAttribute, type XmlElement, XSI_NAMESPACE, xmlAttribute } from 
 
 /** Limits for {@link parseXml}. */
 export interface XmlParseOptions {
-  /** Deepest element nesting accepted (default 64: XML needs two levels per list, JSON one). */
+  /**
+   * Deepest element nesting accepted (default 64: XML needs two levels per list, JSON one). Keep it
+   * modest: saxes resolves each prefix by walking the open elements, so time grows with depth.
+   */
   readonly maxDepth?: number;
   /**
    * Largest document accepted: UTF-16 code units for a string, bytes for binary input (default
