@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
   FORMATS,
   formatOfContentType,
@@ -13,6 +14,7 @@ import {
   responseContentType,
   splitFormatSuffix,
 } from '../../../src/api/formats/negotiation.js';
+import { FUZZ, FUZZ_TEST, tokenSoup } from './fuzz-support.js';
 
 describe('formats and content types', () => {
   it('has closed sets with runtime checks', () => {
@@ -179,4 +181,57 @@ describe('negotiateResponseFormat', () => {
   for (const [name, input, expected] of table) {
     it(name, () => assert.equal(negotiateResponseFormat(input), expected));
   }
+});
+
+describe('negotiateResponseFormat property tests', () => {
+  const header = tokenSoup(
+    [
+      'application/json',
+      'application/xml',
+      'text/jsv',
+      '*/*',
+      'application/*',
+      ';',
+      'q=0',
+      'q=0.5',
+      ',',
+      ' ',
+      'x/y',
+      'form',
+    ],
+    40,
+  );
+  const input = fc.record(
+    {
+      callback: header,
+      queryFormat: header,
+      pathSuffix: header,
+      predefinedRouteFormat: fc.constantFrom(...RESPONSE_FORMATS),
+      accept: header,
+      contentType: header,
+    },
+    { requiredKeys: [] },
+  );
+
+  it('always answers a response format, never throws', FUZZ_TEST, () => {
+    fc.assert(
+      fc.property(input, (request) => {
+        assert.ok(isResponseFormat(negotiateResponseFormat(request)));
+      }),
+      FUZZ,
+    );
+  });
+
+  it('a predefined route never looks at Accept or Content-Type', FUZZ_TEST, () => {
+    fc.assert(
+      fc.property(input, header, header, (request, accept, contentType) => {
+        const withRoute = { ...request, predefinedRouteFormat: request.predefinedRouteFormat ?? 'json' };
+        assert.equal(
+          negotiateResponseFormat({ ...withRoute, accept, contentType }),
+          negotiateResponseFormat({ ...withRoute, accept: undefined, contentType: undefined }),
+        );
+      }),
+      FUZZ,
+    );
+  });
 });
