@@ -8,6 +8,7 @@ export interface XmlAttribute {
   readonly ns: string;
   /** The prefix as written, `''` when none. */
   readonly prefix: string;
+  /** The value, entities resolved and whitespace normalised as XML requires. */
   readonly value: string;
 }
 
@@ -19,7 +20,9 @@ export interface XmlElement {
   readonly ns: string;
   /** The prefix as written, `''` when none. */
   readonly prefix: string;
+  /** Attributes in document order, namespace declarations left out. */
   readonly attrs: readonly XmlAttribute[];
+  /** Child elements in document order. */
   readonly children: readonly XmlElement[];
   /**
    * All character data directly inside this element (text and CDATA, entities resolved), in
