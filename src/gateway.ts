@@ -142,6 +142,12 @@ export class Gateway {
         if (connectors.has(connectorConfig.name))
           throw new Error(`two connectors are named "${connectorConfig.name}"`);
         connectors.set(connectorConfig.name, createConnector(connectorConfig, sink));
+        if ('unauthenticatedCallbacks' in connectorConfig && connectorConfig.unauthenticatedCallbacks) {
+          logger.warn(
+            { connector: connectorConfig.name },
+            'this connector accepts provider callbacks WITHOUT any credential (unauthenticatedCallbacks: true): anyone who finds /callbacks/<name> can post delivery reports and inbound messages, STOP included; set callbackToken or callbackSignature',
+          );
+        }
       }
       const router = new Router(config.routes, [...connectors.keys()], (name) => {
         const state = connectors.get(name)?.status().state;

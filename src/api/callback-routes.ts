@@ -3,9 +3,10 @@ import type { Gateway } from '../gateway.js';
 
 /**
  * `/callbacks/<connector>`: where HTTP providers send status reports and inbound messages. Providers
- * do not hold our API keys, so these routes take no credentials; a connector may require a
- * `?token=` (its `callbackToken`), and one that does not know a connector answers 404. JSON and
- * form bodies are accepted here only.
+ * do not hold our API keys; each connector checks its own callback credential (a `?token=`, or the
+ * provider's signature) and answers 401 without it. Failed attempts count against the caller's
+ * address like failed API keys (429 past the limit), so a token cannot be guessed. An unknown
+ * connector answers 404. JSON and form bodies are accepted here only.
  */
 export async function registerCallbackRoutes(app: FastifyInstance, gateway: Gateway): Promise<void> {
   await app.register(async (scope) => {
@@ -20,6 +21,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, gateway: Gate
       method: ['GET', 'POST'],
       url: '/callbacks/:connector',
       handler: async (request, reply) => {
+        gateway.authFailures.check(request.ip);
         const connector = gateway.connectors.get(request.params.connector);
         if (!connector?.handleCallback) {
           return reply
@@ -32,6 +34,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, gateway: Gate
           headers: request.headers,
           body: request.body,
         });
+        if (answer.status === 401) gateway.authFailures.failed(request.ip);
         return reply.status(answer.status).send(answer.body ?? {});
       },
     });

@@ -5,7 +5,6 @@
  * said in its table entry, with the reason, and that case asserts what is true for it instead.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import { SmscSimulator } from '../../src/smsc-sim/smsc-simulator.js';
@@ -17,6 +16,7 @@ import type { FakeProvider } from '../fakes/fake-provider-base.js';
 import { FakeTwilio } from '../fakes/fake-twilio.js';
 import { TEST_DATABASES, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
+import { readExample } from './examples.js';
 
 const FINAL = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'canceled'];
 const sqlite = TEST_DATABASES.find((db) => db.dialect === 'sqlite')!;
@@ -70,12 +70,6 @@ function fromFake(
     close: () => fake.close(),
   };
 }
-
-const readExample = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../docs/examples/${file}`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
 
 const UPSTREAMS: Record<string, Factory> = {
   sim: async () => ({
@@ -143,7 +137,9 @@ const UPSTREAMS: Record<string, Factory> = {
     });
   },
   grandcom: async (gatewayUrl) => {
-    const fake = await FakeGrandcom.start({ statusCallbackUrl: `${gatewayUrl}/callbacks/up` });
+    const fake = await FakeGrandcom.start({
+      statusCallbackUrl: `${gatewayUrl}/callbacks/up?token=conformance-token`,
+    });
     return fromFake(fake, {
       name: 'up',
       type: 'grandcom',
@@ -151,6 +147,7 @@ const UPSTREAMS: Record<string, Factory> = {
       username: 'smsgate',
       password: 'grandcom-secret',
       timeoutMs: 2000,
+      callbackToken: 'conformance-token',
     });
   },
   'http (Twilio-style example)': async (gatewayUrl) => {
@@ -163,7 +160,9 @@ const UPSTREAMS: Record<string, Factory> = {
         name: 'up',
         url: `${fake.url}${fake.messagesPath}`,
         auth: { type: 'basic', username: fake.accountSid, password: fake.authToken },
-        callbackUrl: `${gatewayUrl}/callbacks/up?token=change-this-token`,
+        // Twilio signs its callbacks with the auth token: the signature is the credential.
+        callbackUrl: `${gatewayUrl}/callbacks/up`,
+        callbackSignature: { scheme: 'twilio', key: fake.authToken },
         timeoutMs: 2000,
       },
       { expiredStatus: 'undelivered' },

@@ -6,7 +6,6 @@
  * the fake received.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { buildConfig } from '../../src/config/load-config.js';
 import type { Gateway } from '../../src/gateway.js';
@@ -17,12 +16,7 @@ import type { FakeProvider, RecordedRequest } from '../fakes/fake-provider-base.
 import { FakeTwilio } from '../fakes/fake-twilio.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
-
-const readExample = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../docs/examples/${file}`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+import { readExample } from './examples.js';
 
 /** The text of the security report: it added a recipient and a sender to the upstream request. */
 const INJECTION = 'hello&to=19005551234&from=MYBANK#';
@@ -75,8 +69,11 @@ await describeEachDatabase(
           name: 'form',
           url: `${twilio.url}${twilio.messagesPath}`,
           auth: { type: 'basic', username: twilio.accountSid, password: twilio.authToken },
-          // No StatusCallback (it renders empty and is left out): the fake must not call out.
+          // No StatusCallback (it renders empty and is left out): the fake must not call out, and
+          // this connector reads no callbacks.
           callbackUrl: undefined,
+          callback: undefined,
+          callbackSignature: undefined,
           timeoutMs: 2000,
         },
         { ...jsonExample, name: 'json' },

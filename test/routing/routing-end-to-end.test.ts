@@ -66,21 +66,33 @@ await describeEachDatabase(
     it('failover: the first provider goes down mid-run and every message still ends delivered via the second', async () => {
       const port = await freePort();
       const gatewayUrl = `http://127.0.0.1:${port}`;
-      const first = await FakeClickatell.start({ statusCallbackUrl: `${gatewayUrl}/callbacks/first` });
-      const second = await FakeGrandcom.start({ statusCallbackUrl: `${gatewayUrl}/callbacks/second` });
+      const first = await FakeClickatell.start({
+        statusCallbackUrl: `${gatewayUrl}/callbacks/first?token=failover-token`,
+      });
+      const second = await FakeGrandcom.start({
+        statusCallbackUrl: `${gatewayUrl}/callbacks/second?token=failover-token`,
+      });
       fakes.push(first, second);
       gateway = await startTestGateway(store, {
         listen: true,
         config: {
           port,
           connectors: [
-            { name: 'first', type: 'clickatell', apiKey: first.apiKey, baseUrl: first.url, timeoutMs: 2000 },
+            {
+              name: 'first',
+              type: 'clickatell',
+              apiKey: first.apiKey,
+              baseUrl: first.url,
+              timeoutMs: 2000,
+              callbackToken: 'failover-token',
+            },
             {
               name: 'second',
               type: 'grandcom',
               baseUrl: second.url,
               username: 'smsgate',
               password: 'grandcom-secret',
+              callbackToken: 'failover-token',
             },
           ],
           routes: [{ failover: ['first', 'second'] }],

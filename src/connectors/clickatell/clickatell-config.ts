@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackAuthFields, missingCallbackAuth } from '../http-common/callback-auth.js';
 
 export const clickatellConnectorSchema = z
   .object({
@@ -18,9 +19,13 @@ export const clickatellConnectorSchema = z
     batchSize: z.number().int().min(1).max(200).default(100),
     batchWaitMs: z.number().int().min(0).max(1000).default(10),
     timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-    /** When set, Clickatell's callbacks must use `…/callbacks/<name>?token=<this>`. */
-    callbackToken: z.string().min(8).optional(),
+    /** Clickatell's callbacks must use `…/callbacks/<name>?token=<callbackToken>` (it does not sign them). */
+    ...callbackAuthFields,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const problem = missingCallbackAuth(config);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['callbackToken'], message: problem });
+  });
 
 export type ClickatellConnectorConfig = z.output<typeof clickatellConnectorSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callbackAuthFields, missingCallbackAuth } from '../http-common/callback-auth.js';
 
 /**
  * Grandcom has no public documentation; seed 000 gives only its result shape. What is assumed
@@ -23,8 +24,12 @@ export const grandcomConnectorSchema = z
     batchSize: z.number().int().min(1).max(100).default(50),
     batchWaitMs: z.number().int().min(0).max(1000).default(10),
     timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-    callbackToken: z.string().min(8).optional(),
+    ...callbackAuthFields,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const problem = missingCallbackAuth(config);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['callbackToken'], message: problem });
+  });
 
 export type GrandcomConnectorConfig = z.output<typeof grandcomConnectorSchema>;

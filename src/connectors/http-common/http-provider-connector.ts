@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { type BackoffPolicy, Circuit } from '../../core/backoff.js';
 import { ConnectorError } from '../../core/errors.js';
 import type {
@@ -13,10 +12,11 @@ import type {
   SubmitResult,
   UpstreamCallback,
 } from '../connector.js';
+import { type CallbackAuthSettings, callbackAuthentic } from './callback-auth.js';
 import { type BatchOutcome, SubmitBatcher } from './submit-batcher.js';
 
 /** Settings every HTTP provider connector has. */
-export interface HttpProviderSettings {
+export interface HttpProviderSettings extends CallbackAuthSettings {
   readonly name: string;
   /** Submissions in flight at most. */
   readonly window: number;
@@ -24,8 +24,8 @@ export interface HttpProviderSettings {
   readonly batchSize: number;
   /** How long a batch waits to fill. */
   readonly batchWaitMs: number;
-  /** When set, callbacks must carry `?token=<this>`. */
-  readonly callbackToken?: string | undefined;
+  /** The public URL providers call back (what a signing provider signs). */
+  readonly callbackUrl?: string | undefined;
 }
 
 /** What a callback carried, in the gateway's terms. */
@@ -142,9 +142,8 @@ export abstract class HttpProviderConnector implements Connector {
   }
 
   async handleCallback(callback: UpstreamCallback): Promise<CallbackReply> {
-    const token = this.settings.callbackToken;
-    if (token !== undefined && !sameText(callback.query.token ?? '', token)) {
-      return { status: 401, body: { error: 'wrong or missing token' } };
+    if (!callbackAuthentic(this.settings, callback, this.settings.callbackUrl)) {
+      return { status: 401, body: { error: 'wrong or missing callback credential' } };
     }
     let parsed: ParsedCallback;
     try {
@@ -182,10 +181,4 @@ export abstract class HttpProviderConnector implements Connector {
     // On probation again when the wait is over: tell the dispatcher there is room.
     this.armUpAgain(this.circuit.openUntil - Date.now());
   }
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { RECEIPT_STATES } from '../connector.js';
+import {
+  callbackAuthFields,
+  callbackSignatureField,
+  missingCallbackAuth,
+} from '../http-common/callback-auth.js';
 import { checkTemplate, HeaderTemplate, UrlTemplate } from './message-template.js';
 
 const path = z.string().min(1).max(200);
@@ -65,10 +70,14 @@ export const httpConnectorSchema = z
     callbackUrl: z.url().optional(),
     window: z.number().int().min(1).max(10_000).default(50),
     timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
-    callbackToken: z.string().min(8).optional(),
+    ...callbackAuthFields,
+    ...callbackSignatureField,
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Only a connector that reads callbacks needs them authenticated.
+    const problem = config.callback ? missingCallbackAuth(config, config.callbackUrl) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['callbackToken'], message: problem });
     const check = (path: string[], test: () => void) => {
       try {
         test();
