@@ -11,10 +11,10 @@ import type { Router } from '../routing/router.js';
 import type { Store } from '../store/open-store.js';
 import { type AcceptedUnit, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
 import { usagePeriod } from '../store/queries/account-usage.js';
-import type { MessageHistoryTable, MessagesTable } from '../store/schema.js';
+import type { MessageHistoryTable, MessageRequestsTable, MessagesTable } from '../store/schema.js';
 import { urlRefusal } from '../webhooks/address-guard.js';
 import { BackpressureError, GatewayError, ValidationError } from './errors.js';
-import { newMessageId } from './ids.js';
+import { newId, newMessageId } from './ids.js';
 import type { Logger } from './logger.js';
 import { parseSender, type Sender, toE164 } from './phone-numbers.js';
 import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from './send-input.js';
@@ -25,6 +25,8 @@ const MAX_VALIDITY_SECONDS = 30 * 24 * 3600;
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
 const MAX_METADATA_BYTES = 4096;
 const MAX_CLIENT_REF_LENGTH = 256;
+/** As for account webhook URLs. */
+export const MAX_CALLBACK_URL_LENGTH = 2000;
 
 /** One accepted message as reported back to the caller. */
 export interface AcceptedMessage {
@@ -43,6 +45,8 @@ export interface PreparedSend {
   readonly scheduleAt: number | null;
   readonly clientRef: string | null;
   readonly rows: readonly Insertable<MessagesTable>[];
+  /** The fields several recipients share, stored once (their rows refer to it). */
+  readonly request: Insertable<MessageRequestsTable> | undefined;
   readonly items: readonly DispatchItem[];
 }
 
@@ -57,6 +61,7 @@ export interface IdempotencyRecord {
 interface CommitUnit {
   accountId: string;
   rows: readonly Insertable<MessagesTable>[];
+  request: Insertable<MessageRequestsTable> | undefined;
   history: Insertable<MessageHistoryTable>[];
   idempotency: IdempotencyRecord | undefined;
   /** Segments this request adds to the account's monthly usage. */
@@ -171,6 +176,20 @@ export class AcceptService {
       }
     }
 
+    // Several recipients share one copy of the callback URL and metadata (a 1,000-recipient request
+    // must not write them 1,000 times).
+    const callbackFormat = input.callbackFormat ?? null;
+    const request: Insertable<MessageRequestsTable> | undefined =
+      recipients.length > 1 && (callbackUrl !== null || metadata !== null)
+        ? {
+            id: newId('req'),
+            account_id: accountId,
+            callback_url: callbackUrl,
+            callback_format: callbackFormat,
+            metadata,
+            created_at: now,
+          }
+        : undefined;
     const status: MessageStatus = scheduleAt === null ? 'queued' : 'scheduled';
     const expiresAt = (scheduleAt ?? now) + validity * 1000;
     const priority = priorityRank(input.priority ?? 'normal');
@@ -200,17 +219,18 @@ export class AcceptService {
         next_attempt_at: scheduleAt,
         expires_at: expiresAt,
         schedule_at: scheduleAt,
-        callback_url: callbackUrl,
+        callback_url: request ? null : callbackUrl,
         client_ref: clientRef,
-        metadata,
+        metadata: request ? null : metadata,
         last_code: null,
         last_detail: null,
         created_at: now,
         updated_at: now,
         sent_at: null,
         final_at: null,
-        callback_format: input.callbackFormat ?? null,
+        callback_format: request ? null : callbackFormat,
         reply_required: input.replyRequired ? 1 : null,
+        request_id: request?.id ?? null,
       });
       items.push({
         id,
@@ -230,7 +250,7 @@ export class AcceptService {
       });
       messages.push({ id, to, status, connector: route.connector, createdAt: now });
     });
-    return { accountId, analysis, messages, scheduleAt, clientRef, rows, items };
+    return { accountId, analysis, messages, scheduleAt, clientRef, rows, request, items };
   }
 
   /**
@@ -280,6 +300,7 @@ export class AcceptService {
     const unit: CommitUnit = {
       accountId: prepared.accountId,
       rows: prepared.rows,
+      request: prepared.request,
       history,
       idempotency,
       segments,
@@ -329,6 +350,7 @@ export class AcceptService {
     return {
       accountId: unit.accountId,
       rows: unit.rows,
+      request: unit.request,
       history: unit.history,
       usage: { period: usagePeriod(createdAt), segments: unit.segments },
       debitMicros: unit.costMicros,
@@ -342,6 +364,12 @@ export class AcceptService {
 }
 
 function checkCallbackUrl(value: string, field: string, allowPrivateAddresses: boolean): string {
+  if (value.length > MAX_CALLBACK_URL_LENGTH) {
+    throw new ValidationError(
+      `${field} is ${value.length} characters long; at most ${MAX_CALLBACK_URL_LENGTH} are allowed`,
+      field,
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);
@@ -355,5 +383,13 @@ function checkCallbackUrl(value: string, field: string, allowPrivateAddresses: b
   const refusal = urlRefusal(url.toString(), { allowPrivateAddresses });
   if (refusal !== null)
     throw new ValidationError(`${field} is not allowed: ${refusal}`, field, 'callback_not_allowed');
-  return url.toString();
+  const normalized = url.toString();
+  // Percent-encoding while normalising can lengthen it: the cap holds for what is stored.
+  if (normalized.length > MAX_CALLBACK_URL_LENGTH) {
+    throw new ValidationError(
+      `${field} is longer than ${MAX_CALLBACK_URL_LENGTH} characters once encoded`,
+      field,
+    );
+  }
+  return normalized;
 }

@@ -470,6 +470,21 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0013_message_requests': {
+      async up(db: Kysely<unknown>) {
+        // A request to many recipients stores its callback URL and metadata once, not per message.
+        await db.schema
+          .createTable('message_requests')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('callback_url', 'text')
+          .addColumn('callback_format', 'text')
+          .addColumn('metadata', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable('messages').addColumn('request_id', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -24,6 +24,21 @@ export interface Database {
   routes: RoutesTable;
   settings: SettingsTable;
   sender_numbers: SenderNumbersTable;
+  message_requests: MessageRequestsTable;
+}
+
+/**
+ * What the messages of one request to several recipients share, stored once for all of them
+ * (their own columns are null then): the callback URL and its format, and the metadata.
+ */
+export interface MessageRequestsTable {
+  id: string;
+  account_id: string;
+  callback_url: string | null;
+  callback_format: string | null;
+  /** JSON text. */
+  metadata: string | null;
+  created_at: number;
 }
 
 /** A sender number (or short code, or sender id) an account owns: its replies go to that account only. */
@@ -255,6 +270,8 @@ export interface MessagesTable {
   reply_required: ColumnType<number | null, number | null | undefined, number | null>;
   /** When the first reply to this message arrived. */
   replied_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The request whose shared fields (callback URL, metadata) this message uses, if stored apart. */
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MessageHistoryTable {

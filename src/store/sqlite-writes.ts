@@ -7,6 +7,7 @@ type Statement = SqliteDatabase.Statement;
 /** Prepared statements of one SQLite connection, compiled once and reused for every write. */
 export interface SqliteStatements {
   insertMessage: Statement;
+  insertRequest: Statement;
   insertHistory: Statement;
   insertPart: Statement;
   updatePart: Statement;
@@ -49,6 +50,7 @@ const MESSAGE_COLUMNS = [
   'final_at',
   'callback_format',
   'reply_required',
+  'request_id',
 ] as const;
 
 /** The statements for `sqlite`, prepared on first use. */
@@ -58,6 +60,9 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
     statements = {
       insertMessage: sqlite.prepare(
         `INSERT INTO messages (${MESSAGE_COLUMNS.join(', ')}) VALUES (${MESSAGE_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+      ),
+      insertRequest: sqlite.prepare(
+        'INSERT INTO message_requests (id, account_id, callback_url, callback_format, metadata, created_at) VALUES (@id, @account_id, @callback_url, @callback_format, @metadata, @created_at)',
       ),
       insertHistory: sqlite.prepare(
         'INSERT INTO message_history (message_id, status, at, code, detail) VALUES (?, ?, ?, ?, ?)',

@@ -31,6 +31,7 @@ export function messageRow(overrides: Partial<Insertable<MessagesTable>> = {}): 
     updated_at: now,
     sent_at: null,
     final_at: null,
+    request_id: null,
     ...overrides,
   };
 }

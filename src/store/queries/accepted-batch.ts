@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
-import type { MessageHistoryTable, MessagesTable } from '../schema.js';
+import type { MessageHistoryTable, MessageRequestsTable, MessagesTable } from '../schema.js';
 import { sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
 import { type IdempotencyEntry, insertIdempotentResponse } from './idempotency.js';
 import { insertMessages } from './messages-insert.js';
@@ -13,6 +13,8 @@ export interface AcceptedUnit {
   /** Taken from the account's prepaid balance with the messages (0 for other accounts). */
   debitMicros: number;
   rows: readonly Insertable<MessagesTable>[];
+  /** What the rows share, stored once (a request to several recipients with a callback or metadata). */
+  request?: Insertable<MessageRequestsTable> | undefined;
   history: readonly Insertable<MessageHistoryTable>[];
   idempotency: IdempotencyEntry | undefined;
 }
@@ -23,6 +25,7 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
     const statements = sqliteStatements(store.sqlite);
     await sqliteTransaction(store.sqlite, () => {
       for (const unit of units) {
+        if (unit.request) statements.insertRequest.run(unit.request);
         for (const row of unit.rows) statements.insertMessage.run(row);
         statements.addUsage.run(unit.accountId, unit.usage.period, unit.usage.segments);
         if (unit.debitMicros > 0) statements.debitBalance.run(unit.debitMicros, unit.accountId);
@@ -46,6 +49,8 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
     return;
   }
   await store.db.transaction().execute(async (trx) => {
+    const requests = units.flatMap((u) => (u.request ? [u.request] : []));
+    if (requests.length > 0) await trx.insertInto('message_requests').values(requests).execute();
     await insertMessages(
       trx,
       units.flatMap((u) => u.rows),

@@ -89,12 +89,13 @@ export const INSERT_STATUS_EVENTS_SQLITE = `
   SELECT json_extract(j.value, '$[0]'), m.account_id, 'message.status', m.id, m.id,
          json_extract(j.value, '$[2]'), json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'),
          json_extract(j.value, '$[5]'),
-         COALESCE(m.callback_url, a.status_webhook_url), COALESCE(m.callback_format, 'native'),
+         COALESCE(m.callback_url, r.callback_url, a.status_webhook_url), COALESCE(m.callback_format, r.callback_format, 'native'),
          'pending', 0, @now, @now, @now
   FROM json_each(@candidates) AS j
   JOIN messages m ON m.id = json_extract(j.value, '$[1]')
   LEFT JOIN accounts a ON a.id = m.account_id
-  WHERE COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL
+  LEFT JOIN message_requests r ON r.id = m.request_id
+  WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
   ORDER BY j.key
   RETURNING ${PENDING_COLUMNS}`;
 
@@ -106,7 +107,8 @@ export const EVENT_TARGETS_SQLITE = `
   SELECT j.key FROM json_each(?) AS j
   JOIN messages m ON m.id = j.value
   LEFT JOIN accounts a ON a.id = m.account_id
-  WHERE COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL`;
+  LEFT JOIN message_requests r ON r.id = m.request_id
+  WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL`;
 
 /** The JSON parameter of `INSERT_STATUS_EVENTS_SQLITE`. */
 export function statusEventsJson(candidates: readonly StatusEventCandidate[]): string {
@@ -133,7 +135,7 @@ export async function insertStatusEvents(
       INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
                           state, attempts, next_attempt_at, pending_since, created_at)
       SELECT v.event_id, m.account_id, 'message.status', m.id, m.id, v.status, v.code, v.detail, v.at,
-             COALESCE(m.callback_url, a.status_webhook_url), COALESCE(m.callback_format, 'native'),
+             COALESCE(m.callback_url, r.callback_url, a.status_webhook_url), COALESCE(m.callback_format, r.callback_format, 'native'),
              'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
       FROM (
         SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
@@ -142,7 +144,8 @@ export async function insertStatusEvents(
       ) AS v
       JOIN messages m ON m.id = v.message_id
       LEFT JOIN accounts a ON a.id = m.account_id
-      WHERE COALESCE(m.callback_url, a.status_webhook_url) IS NOT NULL
+      LEFT JOIN message_requests r ON r.id = m.request_id
+      WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
       ORDER BY v.ord
       RETURNING ${sql.raw(PENDING_COLUMNS)}`.execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
@@ -349,13 +352,14 @@ const EVENT_FOR_DELIVERY_SQL = `
          e.last_error, e.delivered_at, e.created_at,
          a.webhook_secret AS secret,
          m.id AS m_id, m.to_number AS m_to, m.sender AS m_from, m.client_ref AS m_client_ref,
-         m.segments AS m_segments, m.created_at AS m_created_at, m.sent_at AS m_sent_at, m.metadata AS m_metadata,
+         m.segments AS m_segments, m.created_at AS m_created_at, m.sent_at AS m_sent_at, COALESCE(m.metadata, mr.metadata) AS m_metadata,
          i.id AS i_id, i.from_number AS i_from, i.to_number AS i_to, i.body AS i_text, i.connector AS i_connector,
          i.received_at AS i_received_at, i.message_id AS i_message_id, i.keyword AS i_keyword,
          r.client_ref AS i_client_ref
   FROM events e
   LEFT JOIN accounts a ON a.id = e.account_id
   LEFT JOIN messages m ON m.id = e.message_id AND e.type = 'message.status'
+  LEFT JOIN message_requests mr ON mr.id = m.request_id
   LEFT JOIN inbound_messages i ON i.id = e.inbound_id
   LEFT JOIN messages r ON r.id = i.message_id
   WHERE e.seq = `;

@@ -1,8 +1,36 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Store } from '../open-store.js';
-import type { MessageHistoryTable, MessagePartsTable, MessagesTable } from '../schema.js';
+import type { Database, MessageHistoryTable, MessagePartsTable, MessagesTable } from '../schema.js';
 
 export type MessageRow = Selectable<MessagesTable>;
+
+/** Messages with the fields they share with their request (callback URL, metadata) filled in. */
+function messagesWithShared(db: Kysely<Database>) {
+  return db
+    .selectFrom('messages')
+    .leftJoin('message_requests as r', 'r.id', 'messages.request_id')
+    .selectAll('messages')
+    .select([
+      'r.callback_url as shared_callback_url',
+      'r.callback_format as shared_callback_format',
+      'r.metadata as shared_metadata',
+    ]);
+}
+
+type WithShared = MessageRow & {
+  shared_callback_url: string | null;
+  shared_callback_format: string | null;
+  shared_metadata: string | null;
+};
+
+function fillShared({ shared_callback_url, shared_callback_format, shared_metadata, ...row }: WithShared) {
+  return {
+    ...row,
+    callback_url: row.callback_url ?? shared_callback_url,
+    callback_format: row.callback_format ?? shared_callback_format,
+    metadata: row.metadata ?? shared_metadata,
+  } satisfies MessageRow;
+}
 export type HistoryRow = Selectable<MessageHistoryTable>;
 export type PartRow = Selectable<MessagePartsTable>;
 
@@ -12,12 +40,11 @@ export async function findMessage(
   accountId: string,
   id: string,
 ): Promise<MessageRow | undefined> {
-  return store.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('id', '=', id)
-    .where('account_id', '=', accountId)
+  const row = await messagesWithShared(store.db)
+    .where('messages.id', '=', id)
+    .where('messages.account_id', '=', accountId)
     .executeTakeFirst();
+  return row && fillShared(row);
 }
 
 /** A message's transitions, oldest first. */
@@ -56,14 +83,15 @@ export interface MessageFilter {
 
 /** Messages of one account, newest first, keyset-paginated by id (ids sort by creation time). */
 export async function listMessages(store: Store, filter: MessageFilter): Promise<MessageRow[]> {
-  let query = store.db.selectFrom('messages').selectAll().where('account_id', '=', filter.accountId);
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.to) query = query.where('to_number', '=', filter.to);
-  if (filter.clientRef) query = query.where('client_ref', '=', filter.clientRef);
-  if (filter.since !== undefined) query = query.where('created_at', '>=', filter.since);
-  if (filter.until !== undefined) query = query.where('created_at', '<', filter.until);
-  if (filter.before) query = query.where('id', '<', filter.before);
-  return query.orderBy('id', 'desc').limit(filter.limit).execute();
+  let query = messagesWithShared(store.db).where('messages.account_id', '=', filter.accountId);
+  if (filter.status) query = query.where('messages.status', '=', filter.status);
+  if (filter.to) query = query.where('messages.to_number', '=', filter.to);
+  if (filter.clientRef) query = query.where('messages.client_ref', '=', filter.clientRef);
+  if (filter.since !== undefined) query = query.where('messages.created_at', '>=', filter.since);
+  if (filter.until !== undefined) query = query.where('messages.created_at', '<', filter.until);
+  if (filter.before) query = query.where('messages.id', '<', filter.before);
+  const rows = await query.orderBy('messages.id', 'desc').limit(filter.limit).execute();
+  return rows.map(fillShared);
 }
 
 /** Count of messages per status (all accounts, or one). */
