@@ -1,10 +1,14 @@
 import type { Insertable } from 'kysely';
+import { publicExcerpt } from '../core/public-excerpt.js';
 import type { MessageStatus } from '../core/statuses.js';
 import type { Store } from '../store/open-store.js';
 import { isEventStatus, type PendingEvent, type StatusEventCandidate } from '../store/queries/events.js';
 import { applyStatusBatch, type MessagePatch, type PartStatusUpdate } from '../store/queries/status-batch.js';
 import type { MessageHistoryTable, MessagePartsTable } from '../store/schema.js';
 import { GroupCommitter } from './group-commit.js';
+
+/** Longest status detail kept (history, lastDetail, events). */
+const MAX_DETAIL_CHARS = 300;
 
 /** One status transition of one message, with whatever else changed with it. */
 export interface StatusChange {
@@ -84,19 +88,22 @@ export class StatusWriter {
         });
       }
       if (change.transition === false) continue;
+      // Details carry upstream text (provider errors) that the message's account reads: one
+      // bounded, printable line, whatever the upstream said.
+      const detail = change.detail == null ? null : publicExcerpt(change.detail, MAX_DETAIL_CHARS);
       history.push({
         message_id: change.id,
         status: change.status,
         at: change.at,
         code: change.code ?? null,
-        detail: change.detail ?? null,
+        detail,
       });
       if (isEventStatus(change.status)) {
         events.push({
           messageId: change.id,
           status: change.status,
           code: change.code ?? null,
-          detail: change.detail ?? null,
+          detail,
           at: change.at,
         });
       }
@@ -109,7 +116,7 @@ export class StatusWriter {
         nextAttemptAt: change.nextAttemptAt ?? previous?.nextAttemptAt,
         connector: change.connector ?? previous?.connector,
         lastCode: change.code ?? previous?.lastCode,
-        lastDetail: change.detail ?? previous?.lastDetail,
+        lastDetail: detail ?? previous?.lastDetail,
         sentAt: change.sentAt ?? previous?.sentAt,
         finalAt: change.finalAt ?? previous?.finalAt,
       });

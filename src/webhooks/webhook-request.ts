@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { publicExcerpt } from '../core/public-excerpt.js';
 import { type AddressPolicy, addressRefusal, urlRefusal } from './address-guard.js';
 
 /** One webhook delivery attempt: a POST of `body` to `url`. */
@@ -231,16 +232,7 @@ function describe(err: unknown): string {
   return code !== undefined && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
 }
 
-/**
- * A short, printable excerpt of a receiver's answer: control characters and runs of white space
- * become one space, and at most MAX_DETAIL_CHARS characters are kept (with an ellipsis), so an
- * event's `lastError` never carries more of what the URL answered than a line.
- */
+/** What an event's `lastError` may show of a receiver's answer (see `publicExcerpt`). */
 function truncate(text: string): string {
-  const clean = text
-    .slice(0, MAX_DETAIL_CHARS * 4)
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\s]+/gu, ' ')
-    .trim();
-  const chars = Array.from(clean);
-  return chars.length > MAX_DETAIL_CHARS ? `${chars.slice(0, MAX_DETAIL_CHARS).join('')}…` : clean;
+  return publicExcerpt(text, MAX_DETAIL_CHARS);
 }

@@ -87,9 +87,10 @@ export class HttpConnector extends HttpProviderConnector {
     const id = readText(answer, spec.idPath);
     if (response.status >= 200 && response.status < 300 && flagOk && id) return { upstreamIds: [id] };
     const code = spec.errorCodePath ? readText(answer, spec.errorCodePath) : undefined;
-    const text =
-      (spec.errorPath ? readText(answer, spec.errorPath) : undefined) ?? response.text.slice(0, 200);
-    return new ConnectorError(`${config.name} answered HTTP ${response.status}: ${text || '(no detail)'}`, {
+    // Only the provider's error text (errorPath) is shown, never its raw body: that may be an
+    // error page naming its internals, and the message's history is the client's to read.
+    const text = spec.errorPath ? readText(answer, spec.errorPath) : undefined;
+    return new ConnectorError(`${config.name} answered HTTP ${response.status}${text ? `: ${text}` : ''}`, {
       retryable: retryStatus || (code !== undefined && spec.retryOnErrorCodes.includes(code)),
       rawCode: code !== undefined ? `${config.name}:${code}` : `http:${response.status}`,
     });
