@@ -137,7 +137,7 @@ export const configSchema = z
          * (with jitter) up to `destinationRetryMaxMs`. Its events wait, in order, for a probe to succeed.
          */
         destinationRetryBaseMs: z.number().int().min(1).default(1_000),
-        destinationRetryMaxMs: z.number().int().min(1).default(60_000),
+        destinationRetryMaxMs: z.number().int().min(1).default(30_000),
         /** How long an event is retried before it is dead-lettered. */
         retryForSeconds: z
           .number()

@@ -27,7 +27,7 @@ export function scaledQueueTimings(factor: number) {
   return { retryBaseMs: scale(d.retryBaseMs, factor), retryMaxMs: scale(d.retryMaxMs, factor) };
 }
 
-/** Webhook timings 250 times faster than production (5 s → 20 ms first retry; probes 4 ms, doubling to 240 ms). */
+/** Webhook timings 250 times faster than production (5 s → 20 ms first retry; probes 4 ms, doubling to 120 ms). */
 export const FAST_WEBHOOKS = scaledWebhookTimings(1 / 250);
 /** Dispatcher retries 100 times faster than production (2 s → 20 ms first retry, ≤ 6 s). */
 export const FAST_QUEUE = scaledQueueTimings(1 / 100);
