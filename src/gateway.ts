@@ -11,9 +11,12 @@ import { effectiveConnectors } from './config/default-connectors.js';
 import type { Config } from './config/schema.js';
 import type { Connector, ConnectorSink } from './connectors/connector.js';
 import { createConnector } from './connectors/create-connector.js';
-import { AcceptService } from './core/accept-service.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { InboundService } from './inbound/inbound-service.js';
+import { AcceptService } from './messages/accept-service.js';
+import { MessageService } from './messages/message-service.js';
+import { SendPreparer } from './messages/send-preparer.js';
+import { VerdictWaiters } from './messages/verdicts.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
@@ -81,7 +84,8 @@ export class Gateway {
     readonly dispatcher: Dispatcher,
     readonly writer: StatusWriter,
     readonly tracker: ReceiptTracker,
-    readonly accept: AcceptService,
+    /** Send, wait for verdicts, cancel, read: what every API dialect calls. */
+    readonly messages: MessageService,
     readonly auth: Authenticator,
     readonly limits: AccountLimits,
     readonly prices: PriceList,
@@ -170,17 +174,11 @@ export class Gateway {
       });
       const limits = new AccountLimits(store);
       const prices = new PriceList(store);
-      const accept = new AcceptService(
-        store,
-        dispatcher,
-        router,
-        config,
-        logger,
-        limits,
-        prices,
-        optOuts,
-        senderNumbers,
-      );
+      const preparer = new SendPreparer(router, optOuts, config);
+      const accept = new AcceptService(store, dispatcher, config, logger, limits, prices, senderNumbers);
+      const waiters = new VerdictWaiters();
+      writer.onCommitted = (changes) => waiters.committed(changes);
+      const messages = new MessageService(store, preparer, accept, dispatcher, webhooks, waiters, config);
       // Only once the configuration has proved itself: a start that fails on a config mistake must
       // not create the admin account whose generated key nobody saw.
       const bootstrap = await bootstrapAdmin(store, options.adminKey);
@@ -193,7 +191,7 @@ export class Gateway {
         dispatcher,
         writer,
         tracker,
-        accept,
+        messages,
         auth,
         limits,
         prices,

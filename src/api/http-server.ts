@@ -2,18 +2,15 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { registerCallbackRoutes } from './callback-routes.js';
 import { clientErrorHandler } from './client-error.js';
+import { registerDialect } from './dialect.js';
+import { DIALECTS } from './dialects.js';
 import { nativeErrorHandler, toErrorResponse } from './error-body.js';
+import { RouteNotFoundError } from './gateway-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput, strictJsonParser } from './input-safety.js';
-import { registerAdminRoutes } from './native/admin-routes.js';
-import { registerConnectorRoutes } from './native/connector-routes.js';
-import { registerInboundRoutes } from './native/inbound-routes.js';
-import { registerMessageRoutes } from './native/message-routes.js';
-import { registerNumberRoutes } from './native/number-routes.js';
-import { registerRouteRoutes } from './native/route-routes.js';
-import { registerWebhookRoutes } from './native/webhook-routes.js';
+import { renderNativeError } from './native/native-dialect.js';
 
-/** Builds the HTTP server: health, the native /v1 API (and, later, the dialects). */
+/** Builds the HTTP server: health, provider callbacks, and every API dialect (native `/v1` first). */
 export function buildHttpServer(gateway: Gateway): FastifyInstance {
   const { http } = gateway.config;
   const app = Fastify({
@@ -50,19 +47,13 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app));
   app.addHook('preValidation', rejectUnsafeInput);
   app.setErrorHandler(nativeErrorHandler(gateway.logger));
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    }),
-  );
+  // A path no dialect claims: the native 404.
+  app.setNotFoundHandler((request, reply) => {
+    const answer = renderNativeError(new RouteNotFoundError(request.method, request.url.split('?')[0] ?? ''));
+    return reply.status(answer.status).type(answer.contentType).send(answer.body);
+  });
   registerHealthRoutes(app, gateway);
-  registerMessageRoutes(app, gateway);
-  registerConnectorRoutes(app, gateway);
-  registerAdminRoutes(app, gateway);
-  registerWebhookRoutes(app, gateway);
-  registerInboundRoutes(app, gateway);
-  registerRouteRoutes(app, gateway);
-  registerNumberRoutes(app, gateway);
+  for (const dialect of DIALECTS) registerDialect(app, gateway, dialect);
   void registerCallbackRoutes(app, gateway);
   return app;
 }

@@ -118,6 +118,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    messages: z
+      .object({
+        /**
+         * How long a dialect that answers with the upstream's verdict (ServiceStack's `/immediate`,
+         * seed 000) waits for it; messages still on their way then are reported as accepted.
+         */
+        verdictWaitMs: z.number().int().min(0).max(120_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
     idempotencyTtlSeconds: z
       .number()
       .int()

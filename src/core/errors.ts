@@ -84,3 +84,41 @@ export class ConnectorError extends Error {
     this.rawCode = options.rawCode;
   }
 }
+
+/**
+ * 400 naming several fields at once: what a request with more than one bad field gets, so the
+ * caller can fix them all in one go. Its own code, message and field are the first error's; dialects
+ * that list field errors (ServiceStack's `ResponseStatus.Errors`) list `errors`.
+ */
+export class ValidationErrors extends ValidationError {
+  readonly errors: readonly ValidationError[];
+
+  constructor(errors: readonly ValidationError[]) {
+    const first = errors[0]!;
+    super(first.message, first.field, first.code);
+    this.errors = errors;
+  }
+}
+
+/** Runs checks one after another, keeping every 400 they throw instead of stopping at the first. */
+export class FieldErrors {
+  readonly errors: ValidationError[] = [];
+
+  /** The check's result, or undefined when it threw a 400 (kept); any other error propagates. */
+  check<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ValidationErrors) this.errors.push(...error.errors);
+      else if (error instanceof ValidationError) this.errors.push(error);
+      else throw error;
+      return undefined;
+    }
+  }
+
+  /** Throws what was kept: the one error, or all of them. */
+  throwIfAny(): void {
+    if (this.errors.length === 1) throw this.errors[0]!;
+    if (this.errors.length > 1) throw new ValidationErrors(this.errors);
+  }
+}

@@ -19,6 +19,13 @@ export interface SendInput {
   readonly channel?: string | undefined;
   /** The sender expects an answer: the message shows `awaitingReply` until one arrives. */
   readonly replyRequired?: boolean | undefined;
+  /**
+   * Searchable references kept with every message of the send: what a dialect's caller knows its
+   * messages by (ServiceStack's CommId, LinkedObjectId…), found again with `GET /v1/messages?ref=`.
+   */
+  readonly refs?: Readonly<Record<string, string>> | undefined;
+  /** Per recipient, in `to` order: references only that recipient's message carries (a contact id). */
+  readonly recipientRefs?: readonly (Readonly<Record<string, string>> | undefined)[] | undefined;
 }
 
 /** Field names as the caller's dialect spells them, so errors name what the caller sent. */

@@ -10,6 +10,14 @@ import { GroupCommitter } from './group-commit.js';
 /** Longest status detail kept (history, lastDetail, events). */
 const MAX_DETAIL_CHARS = 300;
 
+/** A transition as committed (its history row): the message, its new status, code and detail. */
+export interface CommittedChange {
+  readonly message_id: string;
+  readonly status: string;
+  readonly code?: string | null | undefined;
+  readonly detail?: string | null | undefined;
+}
+
 /** One status transition of one message, with whatever else changed with it. */
 export interface StatusChange {
   id: string;
@@ -40,6 +48,8 @@ export class StatusWriter {
 
   /** Receives the events each flush wrote (the webhook deliverer), once they are committed. */
   onEvents: (events: PendingEvent[]) => void = () => {};
+  /** Receives each flush's transitions once they are committed (callers waiting for verdicts). */
+  onCommitted: (changes: readonly CommittedChange[]) => void = () => {};
 
   constructor(
     private readonly store: Store,
@@ -143,5 +153,6 @@ export class StatusWriter {
       events,
     });
     if (written.length > 0) this.onEvents(written);
+    this.onCommitted(history);
   }
 }

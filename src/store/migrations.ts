@@ -485,6 +485,24 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         await db.schema.alterTable('messages').addColumn('request_id', 'text').execute();
       },
     },
+    '0014_message_refs': {
+      async up(db: Kysely<unknown>) {
+        // What a dialect's caller knows its messages by, searchable per account.
+        await db.schema
+          .createTable('message_refs')
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('message_refs_pk', ['message_id', 'name'])
+          .execute();
+        await db.schema
+          .createIndex('message_refs_lookup')
+          .on('message_refs')
+          .columns(['account_id', 'name', 'value'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

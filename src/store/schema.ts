@@ -25,6 +25,18 @@ export interface Database {
   settings: SettingsTable;
   sender_numbers: SenderNumbersTable;
   message_requests: MessageRequestsTable;
+  message_refs: MessageRefsTable;
+}
+
+/**
+ * A searchable reference a message carries: what a dialect's caller knows it by (ServiceStack's
+ * CommId or LinkedObjectId, a contact id, a campaign). One row per name; found by name and value.
+ */
+export interface MessageRefsTable {
+  message_id: string;
+  account_id: string;
+  name: string;
+  value: string;
 }
 
 /**

@@ -8,6 +8,7 @@ type Statement = SqliteDatabase.Statement;
 export interface SqliteStatements {
   insertMessage: Statement;
   insertRequest: Statement;
+  insertRef: Statement;
   insertHistory: Statement;
   insertPart: Statement;
   updatePart: Statement;
@@ -63,6 +64,9 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
       ),
       insertRequest: sqlite.prepare(
         'INSERT INTO message_requests (id, account_id, callback_url, callback_format, metadata, created_at) VALUES (@id, @account_id, @callback_url, @callback_format, @metadata, @created_at)',
+      ),
+      insertRef: sqlite.prepare(
+        'INSERT INTO message_refs (message_id, account_id, name, value) VALUES (?, ?, ?, ?)',
       ),
       insertHistory: sqlite.prepare(
         'INSERT INTO message_history (message_id, status, at, code, detail) VALUES (?, ?, ?, ?, ?)',

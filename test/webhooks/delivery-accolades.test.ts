@@ -49,18 +49,20 @@ await describeEachDatabase(
       await store.destroy();
     });
 
-    /** Accepts one message through AcceptService (as the seed 003 dialect does) with the accolades format. */
+    const principal = () => ({ accountId, role: 'client' as const, keyId: 'test' });
+
+    /** Accepts one message through the message service (as the form API does) with the accolades format. */
     async function acceptAccolades(to: string, clientRef: string, path: string): Promise<string> {
-      const prepared = gateway.accept.prepare(accountId, {
+      const outcome = await gateway.messages.send(principal(), {
         to: [to],
         text: `accolades ${clientRef}`,
         callbackUrl: receiver.url(path),
         clientRef,
         callbackFormat: 'accolades',
       });
-      await gateway.accept.commit(prepared);
-      assert.equal(prepared.messages.length, 1);
-      return prepared.messages[0]!.id;
+      const [sent] = outcome.sends;
+      assert.equal(sent?.messages.length, 1);
+      return sent!.messages[0]!.id;
     }
 
     it('a delivered message: exactly one POST apiName=sms&type=deliveryReport&status=sent&id=<clientRef>, none for delivered', async () => {
@@ -154,15 +156,14 @@ await describeEachDatabase(
 
     it('several recipients of one accepted send each get their own notification, with the shared clientRef', async () => {
       const numbers = deliverableNumbers(3, 71);
-      const prepared = gateway.accept.prepare(accountId, {
+      const outcome = await gateway.messages.send(principal(), {
         to: numbers,
         text: 'accolades batch',
         callbackUrl: receiver.url('/batch'),
         clientRef: 'batch-7',
         callbackFormat: 'accolades',
       });
-      await gateway.accept.commit(prepared);
-      const ids = prepared.messages.map((m) => m.id);
+      const ids = outcome.sends[0]!.messages.map((m) => m.id);
       const events = await waitForEventsSettled(store, ids);
       assert.equal(events.filter((e) => e.state === 'delivered').length, 3);
       assert.equal(events.filter((e) => e.state === 'skipped').length, 3);

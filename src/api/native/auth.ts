@@ -1,26 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../accounts/roles.js';
-import { AuthenticationError } from '../../core/errors.js';
 import type { Gateway } from '../../gateway.js';
+import { dialectAuth, principalOf } from '../dialect.js';
+import { nativeDialect } from './native-dialect.js';
 
-const principals = new WeakMap<FastifyRequest, Principal>();
+/** Who calls the native API: `Authorization: Bearer <api key>` or Basic `<account id>:<api key>`. */
+export function authenticateNative(request: FastifyRequest, gateway: Gateway): Promise<Principal> {
+  return gateway.auth.fromAuthorizationHeader(request.headers.authorization);
+}
 
-/** A preHandler that authenticates the request (Bearer or Basic) and remembers who it is. */
+/** A preHandler that authenticates a native request and remembers who it is. */
 export function requireAuth(gateway: Gateway) {
-  return async (request: FastifyRequest): Promise<void> => {
-    gateway.authFailures.check(request.ip);
-    try {
-      principals.set(request, await gateway.auth.fromAuthorizationHeader(request.headers.authorization));
-    } catch (error) {
-      if (error instanceof AuthenticationError) gateway.authFailures.failed(request.ip);
-      throw error;
-    }
-  };
+  return dialectAuth(nativeDialect, gateway);
 }
 
-/** The authenticated caller of a request that passed `requireAuth`. */
-export function principalOf(request: FastifyRequest): Principal {
-  const principal = principals.get(request);
-  if (!principal) throw new Error('route is missing requireAuth');
-  return principal;
-}
+export { principalOf };

@@ -1,22 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../accounts/access-policy.js';
-import type { PreparedSend } from '../../core/accept-service.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { isFinalStatus, MESSAGE_STATUSES } from '../../core/statuses.js';
+import { ValidationError } from '../../core/errors.js';
+import { MESSAGE_STATUSES } from '../../core/statuses.js';
 import { analyzeText, splitSegments } from '../../core/text-encoding.js';
 import type { Gateway } from '../../gateway.js';
-import { cancelMessage } from '../../store/queries/cancel.js';
-import {
-  countByStatus,
-  findHistory,
-  findMessage,
-  findParts,
-  listMessages,
-} from '../../store/queries/messages-read.js';
+import type { SentBatch } from '../../messages/message-service.js';
+import { countByStatus } from '../../store/queries/messages-read.js';
 import { zodToValidationError } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
-import { IdempotencyGuard } from './idempotency.js';
 import { messageView } from './message-view.js';
 import { parseSendBody, parseTimestamp } from './send-body.js';
 
@@ -28,50 +20,40 @@ const listQuerySchema = z
     since: z.string().optional(),
     until: z.string().optional(),
     cursor: z.string().optional(),
+    ref: z.string().max(2100).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   })
   .strict();
 
 const previewBodySchema = z.object({ text: z.string().min(1, 'must not be empty') }).strict();
 
-/** The native message API: send, read, list, cancel, preview. */
+/** The native message API: send, read, list, cancel, preview — thin callers of the message service. */
 export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): void {
   const auth = requireAuth(gateway);
-  const idempotency = new IdempotencyGuard(gateway.store, gateway.config.idempotencyTtlSeconds);
 
   app.post('/v1/messages', { preHandler: auth }, async (request, reply) => {
     const principal = principalOf(request);
     const input = parseSendBody(request.body);
     const key = request.headers['idempotency-key'];
-    if (typeof key === 'string') {
-      const result = await idempotency.run(
-        principal.accountId,
-        key,
-        { method: 'POST', path: '/v1/messages', body: request.body },
-        async (requestHash) => {
-          const prepared = gateway.accept.prepare(principal.accountId, input);
-          const body = JSON.stringify(acceptedBody(prepared));
-          await gateway.accept.commit(prepared, { key, requestHash, statusCode: 202, response: body });
-          return { status: 202, body };
-        },
-      );
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.status(result.status).type('application/json; charset=utf-8').send(result.body);
+    const outcome = await gateway.messages.send(principal, input, {
+      ...(typeof key === 'string'
+        ? { idempotency: { key, request: { method: 'POST', path: '/v1/messages', body: request.body } } }
+        : {}),
+    });
+    if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+    if (outcome.legacyBody !== undefined) {
+      return reply.status(202).type('application/json; charset=utf-8').send(outcome.legacyBody);
     }
-    const prepared = gateway.accept.prepare(principal.accountId, input);
-    await gateway.accept.commit(prepared);
-    return reply.status(202).send(acceptedBody(prepared));
+    return reply.status(202).send(acceptedBody(outcome.sends[0]!));
   });
 
   app.post('/v1/messages/preview', { preHandler: auth }, async (request) => {
     const parsed = previewBodySchema.safeParse(request.body ?? {});
     if (!parsed.success) throw zodToValidationError(parsed.error);
     const analysis = analyzeText(parsed.data.text);
-    // The send path's limit: a preview of a text that could never be sent would only cost work.
-    const max = gateway.config.maxTextLength;
-    if (analysis.characters > max) {
+    if (analysis.characters > gateway.config.maxTextLength) {
       throw new ValidationError(
-        `text has ${analysis.characters} characters; at most ${max} are allowed`,
+        `text has ${analysis.characters} characters; at most ${gateway.config.maxTextLength} are allowed`,
         'text',
       );
     }
@@ -84,11 +66,11 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
     if (!parsed.success) throw zodToValidationError(parsed.error);
     const q = parsed.data;
     const limit = q.limit ?? 100;
-    const rows = await listMessages(gateway.store, {
-      accountId: principal.accountId,
+    const rows = await gateway.messages.list(principal, {
       status: q.status,
       to: q.to,
       clientRef: q.clientRef,
+      ref: q.ref === undefined ? undefined : parseRefFilter(q.ref),
       since: q.since === undefined ? undefined : parseTimestamp(q.since, 'since'),
       until: q.until === undefined ? undefined : parseTimestamp(q.until, 'until'),
       before: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
@@ -103,48 +85,16 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
   });
 
   app.get<{ Params: { id: string } }>('/v1/messages/:id', { preHandler: auth }, async (request) => {
-    const principal = principalOf(request);
-    const row = await findMessage(gateway.store, principal.accountId, request.params.id);
-    if (!row) throw new NotFoundError(`Message ${request.params.id}`);
-    const [history, parts] = await Promise.all([
-      findHistory(gateway.store, row.id),
-      findParts(gateway.store, row.id),
-    ]);
-    return messageView(row, history, parts);
+    const detail = await gateway.messages.read(principalOf(request), request.params.id);
+    return messageView(detail.row, detail.history, detail.parts, detail.refs);
   });
 
   app.post<{ Params: { id: string } }>(
     '/v1/messages/:id/cancel',
     { preHandler: auth },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const { id } = request.params;
-      const row = await findMessage(gateway.store, principal.accountId, id);
-      if (!row) throw new NotFoundError(`Message ${id}`);
-      if (!gateway.dispatcher.beginCancel(id)) {
-        throw new ConflictError(
-          `Message ${id} is being sent right now and can no longer be canceled`,
-          'not_cancelable',
-        );
-      }
-      let canceled = false;
-      try {
-        const result = await cancelMessage(gateway.store, principal.accountId, id, Date.now());
-        canceled = result.canceled;
-        gateway.webhooks.enqueue(result.events);
-      } finally {
-        gateway.dispatcher.endCancel(id, canceled);
-      }
-      if (!canceled) {
-        const current = await findMessage(gateway.store, principal.accountId, id);
-        const status = current?.status ?? row.status;
-        throw new ConflictError(
-          `Message ${id} is ${status}${isFinalStatus(status) ? '' : ' (it has left the gateway)'} and can no longer be canceled`,
-          'not_cancelable',
-        );
-      }
-      const updated = await findMessage(gateway.store, principal.accountId, id);
-      return reply.status(200).send(messageView(updated!, await findHistory(gateway.store, id)));
+      const detail = await gateway.messages.cancel(principalOf(request), request.params.id);
+      return reply.status(200).send(messageView(detail.row, detail.history));
     },
   );
 
@@ -158,20 +108,28 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
   });
 }
 
-function acceptedBody(prepared: PreparedSend) {
-  const { analysis } = prepared;
+function acceptedBody(send: SentBatch) {
   return {
-    messages: prepared.messages.map((m) => ({
+    messages: send.messages.map((m) => ({
       id: m.id,
       to: m.to,
       status: m.status,
-      encoding: analysis.encoding,
-      segments: analysis.segments,
-      clientRef: prepared.clientRef,
-      scheduleAt: prepared.scheduleAt === null ? null : new Date(prepared.scheduleAt).toISOString(),
+      encoding: send.encoding,
+      segments: send.segments,
+      clientRef: send.clientRef,
+      scheduleAt: send.scheduleAt === null ? null : new Date(send.scheduleAt).toISOString(),
       createdAt: new Date(m.createdAt).toISOString(),
     })),
   };
+}
+
+/** `name:value`: the messages carrying that ref (what a dialect's caller knows them by). */
+function parseRefFilter(value: string): { name: string; value: string } {
+  const colon = value.indexOf(':');
+  if (colon <= 0 || colon === value.length - 1) {
+    throw new ValidationError('ref must be name:value, e.g. ref=commId:3f2b…', 'ref');
+  }
+  return { name: value.slice(0, colon), value: value.slice(colon + 1) };
 }
 
 function encodeCursor(id: string): string {

@@ -4,7 +4,12 @@ import type { HistoryRow, MessageRow, PartRow } from '../../store/queries/messag
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** A message as the native API shows it. */
-export function messageView(row: MessageRow, history?: HistoryRow[], parts?: PartRow[]) {
+export function messageView(
+  row: MessageRow,
+  history?: readonly HistoryRow[],
+  parts?: readonly PartRow[],
+  refs?: Readonly<Record<string, string>>,
+) {
   return {
     id: row.id,
     to: row.to_number,
@@ -31,6 +36,7 @@ export function messageView(row: MessageRow, history?: HistoryRow[], parts?: Par
     finalAt: iso(row.final_at),
     lastCode: row.last_code,
     lastDetail: row.last_detail,
+    ...(refs ? { refs } : {}),
     ...(history
       ? { history: history.map((h) => ({ status: h.status, at: iso(h.at), code: h.code, detail: h.detail })) }
       : {}),

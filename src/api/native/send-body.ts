@@ -22,6 +22,9 @@ const sendBodySchema = z
 
 /** Reads `POST /v1/messages`'s body into a SendInput, or throws a 400 naming the field. */
 export function parseSendBody(body: unknown): SendInput {
+  if (body === undefined) {
+    throw new ValidationError('The body is empty; send a JSON object', undefined, 'invalid_json');
+  }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError('The body must be a JSON object', undefined, 'invalid_json');
   }

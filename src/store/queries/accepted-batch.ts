@@ -1,7 +1,13 @@
 import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
-import type { MessageHistoryTable, MessageRequestsTable, MessagesTable } from '../schema.js';
+import type {
+  MessageHistoryTable,
+  MessageRefsTable,
+  MessageRequestsTable,
+  MessagesTable,
+} from '../schema.js';
 import { sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
+import { chunk } from './chunk.js';
 import { type IdempotencyEntry, insertIdempotentResponse } from './idempotency.js';
 import { insertMessages } from './messages-insert.js';
 
@@ -13,8 +19,10 @@ export interface AcceptedUnit {
   /** Taken from the account's prepaid balance with the messages (0 for other accounts). */
   debitMicros: number;
   rows: readonly Insertable<MessagesTable>[];
-  /** What the rows share, stored once (a request to several recipients with a callback or metadata). */
-  request?: Insertable<MessageRequestsTable> | undefined;
+  /** What rows share, stored once (sends to several recipients with a callback or metadata). */
+  requests: readonly Insertable<MessageRequestsTable>[];
+  /** The messages' searchable references. */
+  refs: readonly Insertable<MessageRefsTable>[];
   history: readonly Insertable<MessageHistoryTable>[];
   idempotency: IdempotencyEntry | undefined;
 }
@@ -25,8 +33,10 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
     const statements = sqliteStatements(store.sqlite);
     await sqliteTransaction(store.sqlite, () => {
       for (const unit of units) {
-        if (unit.request) statements.insertRequest.run(unit.request);
+        for (const request of unit.requests) statements.insertRequest.run(request);
         for (const row of unit.rows) statements.insertMessage.run(row);
+        for (const ref of unit.refs)
+          statements.insertRef.run(ref.message_id, ref.account_id, ref.name, ref.value);
         statements.addUsage.run(unit.accountId, unit.usage.period, unit.usage.segments);
         if (unit.debitMicros > 0) statements.debitBalance.run(unit.debitMicros, unit.accountId);
         for (const h of unit.history) {
@@ -49,8 +59,14 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
     return;
   }
   await store.db.transaction().execute(async (trx) => {
-    const requests = units.flatMap((u) => (u.request ? [u.request] : []));
+    const requests = units.flatMap((u) => u.requests);
     if (requests.length > 0) await trx.insertInto('message_requests').values(requests).execute();
+    for (const slice of chunk(
+      units.flatMap((u) => u.refs),
+      1000,
+    )) {
+      await trx.insertInto('message_refs').values(slice).execute();
+    }
     await insertMessages(
       trx,
       units.flatMap((u) => u.rows),

@@ -78,6 +78,8 @@ export interface MessageFilter {
   until?: number | undefined;
   /** Return messages with ids below this one (newest first paging). */
   before?: string | undefined;
+  /** Only messages carrying this ref (`commId` = …). */
+  ref?: { name: string; value: string } | undefined;
   limit: number;
 }
 
@@ -90,6 +92,20 @@ export async function listMessages(store: Store, filter: MessageFilter): Promise
   if (filter.since !== undefined) query = query.where('messages.created_at', '>=', filter.since);
   if (filter.until !== undefined) query = query.where('messages.created_at', '<', filter.until);
   if (filter.before) query = query.where('messages.id', '<', filter.before);
+  const ref = filter.ref;
+  if (ref) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('message_refs as f')
+          .select('f.message_id')
+          .whereRef('f.message_id', '=', 'messages.id')
+          .where('f.account_id', '=', filter.accountId)
+          .where('f.name', '=', ref.name)
+          .where('f.value', '=', ref.value),
+      ),
+    );
+  }
   const rows = await query.orderBy('messages.id', 'desc').limit(filter.limit).execute();
   return rows.map(fillShared);
 }
@@ -103,4 +119,35 @@ export async function countByStatus(store: Store, accountId?: string): Promise<R
   if (accountId) query = query.where('account_id', '=', accountId);
   const rows = await query.execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** A message's refs, by name. */
+export async function findRefs(store: Store, messageId: string): Promise<Record<string, string>> {
+  const rows = await store.db
+    .selectFrom('message_refs')
+    .select(['name', 'value'])
+    .where('message_id', '=', messageId)
+    .orderBy('name')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+}
+
+/** Where these messages of one account stand (status and last code/detail), for verdicts. */
+export async function readStatuses(
+  store: Store,
+  accountId: string,
+  ids: readonly string[],
+): Promise<{ id: string; status: string; code: string | null; detail: string | null }[]> {
+  if (ids.length === 0) return [];
+  const out: { id: string; status: string; code: string | null; detail: string | null }[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await store.db
+      .selectFrom('messages')
+      .select(['id', 'status', 'last_code', 'last_detail'])
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.push({ id: r.id, status: r.status, code: r.last_code, detail: r.last_detail });
+  }
+  return out;
 }

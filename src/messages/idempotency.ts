@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, ValidationError } from '../../core/errors.js';
-import type { Store } from '../../store/open-store.js';
-import { findIdempotentResponse } from '../../store/queries/idempotency.js';
+import { ConflictError, ValidationError } from '../core/errors.js';
+import type { Store } from '../store/open-store.js';
+import { findIdempotentResponse } from '../store/queries/idempotency.js';
 
 export interface IdempotentResult {
   status: number;
@@ -38,8 +38,9 @@ export class IdempotencyGuard {
         'Idempotency-Key',
       );
     }
+    // The same request with its fields in another order is the same request.
     const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.path}\n${JSON.stringify(request.body)}`)
+      .update(`${request.method} ${request.path}\n${canonicalJson(request.body)}`)
       .digest('hex');
     const slot = `${accountId}\u0000${key}`;
     for (let waiting = this.inFlight.get(slot); waiting; waiting = this.inFlight.get(slot)) {
@@ -67,4 +68,22 @@ export class IdempotencyGuard {
       if (this.inFlight.get(slot) === work) this.inFlight.delete(slot);
     }
   }
+}
+
+/**
+ * JSON with every object's keys sorted, so two bodies that differ only in key order hash alike.
+ * Bodies reach it depth-checked (input-safety.ts), so recursion is bounded.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'null';
+  const sort = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(sort);
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(node).sort()) out[key] = sort((node as Record<string, unknown>)[key]);
+      return out;
+    }
+    return node;
+  };
+  return JSON.stringify(sort(value));
 }

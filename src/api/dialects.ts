@@ -1,0 +1,5 @@
+import type { Dialect } from './dialect.js';
+import { nativeDialect } from './native/native-dialect.js';
+
+/** Every HTTP API the gateway speaks, in registration order. */
+export const DIALECTS: readonly Dialect[] = [nativeDialect];

@@ -1,0 +1,188 @@
+import type { Insertable } from 'kysely';
+import type { AccountLimits } from '../accounts/account-limits.js';
+import type { PriceList } from '../accounts/price-list.js';
+import type { SenderNumbers } from '../accounts/sender-numbers.js';
+import type { Config } from '../config/schema.js';
+import { BackpressureError, GatewayError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { type FieldNames, NATIVE_FIELD_NAMES } from '../core/send-input.js';
+import type { Dispatcher } from '../queue/dispatcher.js';
+import { GroupCommitter } from '../queue/group-commit.js';
+import type { Store } from '../store/open-store.js';
+import { type AcceptedUnit, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
+import { usagePeriod } from '../store/queries/account-usage.js';
+import type {
+  MessageHistoryTable,
+  MessageRefsTable,
+  MessageRequestsTable,
+  MessagesTable,
+} from '../store/schema.js';
+import type { PreparedSend } from './send-preparer.js';
+
+/** An idempotency record stored with the messages, in the same transaction. */
+export interface IdempotencyRecord {
+  key: string;
+  requestHash: string;
+  statusCode: number;
+  response: string;
+}
+
+interface CommitUnit {
+  accountId: string;
+  rows: Insertable<MessagesTable>[];
+  requests: Insertable<MessageRequestsTable>[];
+  refs: Insertable<MessageRefsTable>[];
+  history: Insertable<MessageHistoryTable>[];
+  idempotency: IdempotencyRecord | undefined;
+  /** Segments this request adds to the account's monthly usage. */
+  segments: number;
+  /** What this request costs a prepaid account, in micros (0 otherwise). */
+  costMicros: number;
+  /** Set when the batch failed and this request, written alone, failed too. */
+  failure?: unknown;
+}
+
+/**
+ * Stores prepared sends: checks the account's limits (sender ids, rate, quota, prepaid balance,
+ * queue room), then writes the messages in a group commit shared with every other request arriving
+ * at the same time, and hands them to the dispatcher. The sends of one call are one unit: all of
+ * them are stored, or none.
+ */
+export class AcceptService {
+  private readonly committer: GroupCommitter<CommitUnit>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher,
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly limits: AccountLimits,
+    private readonly prices: PriceList,
+    private readonly senderNumbers: SenderNumbers,
+  ) {
+    // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
+    const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
+    this.committer = new GroupCommitter((units) => this.write(units), config.queue.maxBatch, parallelCommits);
+  }
+
+  /**
+   * Stores prepared sends of one account (with the request's idempotency record, if any) in the
+   * next group commit and hands them to the dispatcher. `names[i]` spells send i's fields. Throws
+   * the account-limit errors, 503 when the queue is full or the store cannot be written.
+   */
+  async commit(
+    prepared: PreparedSend | readonly PreparedSend[],
+    idempotency?: IdempotencyRecord,
+    names: FieldNames | readonly FieldNames[] = NATIVE_FIELD_NAMES,
+  ): Promise<void> {
+    const sends = Array.isArray(prepared)
+      ? (prepared as readonly PreparedSend[])
+      : [prepared as PreparedSend];
+    const nameOf = (i: number) => (Array.isArray(names) ? names[i]! : (names as FieldNames));
+    const accountId = sends[0]!.accountId;
+    const count = sends.reduce((n, s) => n + s.rows.length, 0);
+    const segments = sends.reduce((n, s) => n + s.rows.length * s.analysis.segments, 0);
+    // Account limits first: a refused request must change nothing, so each check gives back what
+    // the earlier ones took.
+    const limits = await this.limits.limitsOf(accountId);
+    sends.forEach((send, i) => {
+      this.limits.checkSender(limits, send.sender, nameOf(i).from);
+      this.senderNumbers.checkSender(accountId, send.sender, nameOf(i).from);
+    });
+    const giveBackRate = this.limits.takeRate(accountId, limits, count);
+    let giveBackQuota: () => void = () => {};
+    let giveBackBalance: () => void = () => {};
+    let costMicros = 0;
+    try {
+      giveBackQuota = await this.limits.reserveQuota(accountId, limits, segments);
+      if (limits.prepaid) {
+        for (const [i, send] of sends.entries()) {
+          costMicros += await this.prices.cost(
+            send.messages.map((m) => m.to),
+            send.analysis.segments,
+            nameOf(i).to,
+          );
+        }
+        giveBackBalance = await this.limits.reserveBalance(accountId, costMicros);
+      }
+      this.dispatcher.reserve(count);
+    } catch (error) {
+      giveBackRate();
+      giveBackQuota();
+      giveBackBalance();
+      throw error;
+    }
+    const rows = sends.flatMap((s) => s.rows);
+    const unit: CommitUnit = {
+      accountId,
+      rows,
+      requests: sends.flatMap((s) => (s.request ? [s.request] : [])),
+      refs: sends.flatMap((s) => s.refs),
+      history: rows.map((row) => ({
+        message_id: row.id,
+        status: row.status,
+        at: row.created_at,
+        code: null,
+        detail: null,
+      })),
+      idempotency,
+      segments,
+      costMicros,
+    };
+    try {
+      await this.committer.submit(unit);
+      if (unit.failure !== undefined) throw unit.failure;
+    } catch (error) {
+      this.dispatcher.releaseReserved(count);
+      giveBackRate();
+      giveBackQuota();
+      giveBackBalance();
+      if (error instanceof GatewayError) throw error;
+      this.logger.error({ err: error }, 'could not store accepted messages');
+      throw new BackpressureError(
+        503,
+        'store_unavailable',
+        'The message store is unavailable; nothing was accepted, retry later',
+        5,
+      );
+    }
+    for (const send of sends) this.dispatcher.accepted(send.items, send.scheduleAt);
+  }
+
+  private async write(units: CommitUnit[]): Promise<void> {
+    try {
+      await storeAcceptedBatch(
+        this.store,
+        units.map((unit) => this.toStored(unit)),
+      );
+    } catch (error) {
+      if (units.length === 1) throw error;
+      // One bad request must not fail the others that happened to share its transaction.
+      for (const unit of units) {
+        try {
+          await storeAcceptedBatch(this.store, [this.toStored(unit)]);
+        } catch (unitError) {
+          unit.failure = unitError;
+        }
+      }
+    }
+  }
+
+  private toStored(unit: CommitUnit): AcceptedUnit {
+    const createdAt = unit.rows[0]?.created_at ?? Date.now();
+    return {
+      accountId: unit.accountId,
+      rows: unit.rows,
+      requests: unit.requests,
+      refs: unit.refs,
+      history: unit.history,
+      usage: { period: usagePeriod(createdAt), segments: unit.segments },
+      debitMicros: unit.costMicros,
+      idempotency: unit.idempotency && {
+        ...unit.idempotency,
+        createdAt,
+        expiredBefore: createdAt - this.config.idempotencyTtlSeconds * 1000,
+      },
+    };
+  }
+}
