@@ -10,6 +10,7 @@ import { buildHttpServer } from './api/http-server.js';
 import { effectiveConnectors } from './config/default-connectors.js';
 import type { Config } from './config/schema.js';
 import type { Connector, ConnectorSink } from './connectors/connector.js';
+import { logConnectorEvent } from './connectors/connector-event-log.js';
 import { createConnector } from './connectors/create-connector.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { InboundService } from './inbound/inbound-service.js';
@@ -139,6 +140,7 @@ export class Gateway {
           await inbound.receive(message);
         },
         capacityAvailable: () => dispatcher?.capacityAvailable(),
+        stateChanged: (event) => logConnectorEvent(logger, event),
       };
       const connectorConfigs = effectiveConnectors(config);
       const connectors = new Map<string, Connector>();

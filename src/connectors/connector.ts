@@ -72,6 +72,38 @@ export interface ConnectorSink {
   inbound(message: InboundMessage): Promise<void>;
   /** The connector has room again (a window slot freed, a bind came up). */
   capacityAvailable(): void;
+  /** A change of the connector's state, reported once per change (the gateway logs it). */
+  stateChanged?(event: ConnectorEvent): void;
+}
+
+/** What changed about a connector's link to its upstream. */
+export const CONNECTOR_EVENTS = [
+  /** An SMPP bind is up. */
+  'bind_up',
+  /** An SMPP bind attempt failed (refused with a command_status, or no connection). */
+  'bind_failed',
+  /** An SMPP bind that was up is gone (connection lost, unbind, enquire_link timeout). */
+  'bind_lost',
+  /** The SMSC said ESME_RTHROTTLED: submissions pause. */
+  'throttling_started',
+  /** A submission went through again after throttling. */
+  'throttling_ended',
+  /** An HTTP provider failed to answer repeatedly: it is reported down (skipped by routes). */
+  'circuit_opened',
+  /** It answered again. */
+  'circuit_closed',
+] as const;
+export type ConnectorEventKind = (typeof CONNECTOR_EVENTS)[number];
+
+export interface ConnectorEvent {
+  readonly connector: string;
+  readonly kind: ConnectorEventKind;
+  /** The cause: a command_status name, a socket error, the last failure. */
+  readonly detail?: string | undefined;
+  /** Which bind (SMPP), when there are several. */
+  readonly bind?: number | undefined;
+  /** When the next reconnect or probe is due, in ms from now. */
+  readonly retryInMs?: number | undefined;
 }
 
 /** A request a provider made to the gateway's callback endpoint (`/callbacks/<connector>`). */

@@ -75,12 +75,19 @@ function openSocket(options: BindOptions): Promise<Socket> {
   });
 }
 
+/** What the bind just did: came up, failed to bind, lost a bind that was up; and the next try. */
+export interface BindChange {
+  readonly kind: 'bound' | 'bind_failed' | 'lost';
+  /** Milliseconds until the next attempt (for failures). */
+  readonly retryInMs?: number;
+}
+
 export interface ReconnectingBindOptions extends BindOptions {
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   onRequest: RequestHandler;
-  /** Told whenever the bind comes up or goes down (with the reason). */
-  onStateChange?: (state: 'up' | 'down', detail?: string) => void;
+  /** Told whenever the bind comes up or goes down (with the reason and when it tries again). */
+  onStateChange?: (state: 'up' | 'down', detail?: string, change?: BindChange) => void;
 }
 
 /**
@@ -125,27 +132,36 @@ export class ReconnectingBind {
       this.attempt = 0;
       this.session = session;
       this.lastError = undefined;
-      this.options.onStateChange?.('up');
+      this.options.onStateChange?.('up', undefined, { kind: 'bound' });
       session.onClose((error) => {
         if (this.session === session) this.session = undefined;
         this.lastError = error?.message;
-        this.options.onStateChange?.('down', error?.message ?? 'unbound');
-        this.scheduleReconnect();
+        const retryInMs = this.scheduleReconnect();
+        this.options.onStateChange?.('down', error?.message ?? 'unbound', {
+          kind: 'lost',
+          ...(retryInMs === undefined ? {} : { retryInMs }),
+        });
       });
     } catch (error) {
       this.lastError = (error as Error).message;
-      this.options.onStateChange?.('down', this.lastError);
-      this.scheduleReconnect();
+      const retryInMs = this.scheduleReconnect();
+      this.options.onStateChange?.('down', this.lastError, {
+        kind: 'bind_failed',
+        ...(retryInMs === undefined ? {} : { retryInMs }),
+      });
     }
   }
 
-  private scheduleReconnect(): void {
-    if (!this.running) return;
+  /** Schedules the next attempt; returns its delay (undefined when stopped). */
+  private scheduleReconnect(): number | undefined {
+    if (!this.running) return undefined;
     this.attempt++;
     const policy = {
       baseMs: this.options.reconnectMinMs ?? 1000,
       maxMs: this.options.reconnectMaxMs ?? 60_000,
     };
-    this.timer = setTimeout(() => void this.connect(), backoffDelayMs(policy, this.attempt));
+    const delay = backoffDelayMs(policy, this.attempt);
+    this.timer = setTimeout(() => void this.connect(), delay);
+    return delay;
   }
 }

@@ -36,6 +36,8 @@ export interface SmscSimCounters {
   receiptsRefused: number;
   /** MO parts the receiver acknowledged with ESME_ROK. */
   moSent: number;
+  /** Binds refused (unknown system_id or wrong password). */
+  bindsRefused: number;
 }
 
 /** The outcome of `sendMo`: the concatenation reference used and each part's deliver_sm_resp status. */
@@ -71,6 +73,7 @@ export class SmscSimulator {
   private dueHead = 0;
   private dueTimer: NodeJS.Timeout | undefined;
   private readonly count: SmscSimCounters = {
+    bindsRefused: 0,
     submits: 0,
     accepted: 0,
     rejected: 0,
@@ -152,9 +155,14 @@ export class SmscSimulator {
 
   private authenticate(bind: BindRequest): number {
     const accounts = this.settings.accounts.filter((account) => account.systemId === bind.systemId);
-    if (accounts.length === 0) return COMMAND_STATUS.ESME_RINVSYSID;
-    if (!accounts.some((account) => account.password === bind.password)) return COMMAND_STATUS.ESME_RINVPASWD;
-    return COMMAND_STATUS.ESME_ROK;
+    const status =
+      accounts.length === 0
+        ? COMMAND_STATUS.ESME_RINVSYSID
+        : accounts.some((account) => account.password === bind.password)
+          ? COMMAND_STATUS.ESME_ROK
+          : COMMAND_STATUS.ESME_RINVPASWD;
+    if (status !== COMMAND_STATUS.ESME_ROK) this.count.bindsRefused++;
+    return status;
   }
 
   private onBound(session: SmppSession, bind: BindRequest): RequestHandler {

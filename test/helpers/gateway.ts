@@ -1,6 +1,6 @@
 import { buildConfig } from '../../src/config/load-config.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, type Logger } from '../../src/core/logger.js';
 import { Gateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/open-store.js';
 import { FAST_QUEUE } from './scaled-timings.js';
@@ -13,6 +13,8 @@ export interface TestGatewayOptions {
   /** Open the HTTP port (on 127.0.0.1, a free port) instead of using `inject` only. */
   listen?: boolean;
   earlyReceiptWaitMs?: number;
+  /** Where the gateway logs (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function startTestGateway(store: Store, options: TestGatewayOptions
     config,
     store,
     adminKey: TEST_ADMIN_KEY,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     earlyReceiptWaitMs: options.earlyReceiptWaitMs ?? 200,
   });
   await gateway.start(options.listen ?? false);

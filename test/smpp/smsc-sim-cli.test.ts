@@ -152,7 +152,7 @@ describe('smsgate smsc-sim', { timeout: 60_000 }, () => {
       assert.deepEqual(await cli.exited, { code: 0, signal: null }, cli.stderr);
       assert.match(
         cli.lines.at(-1) ?? '',
-        /^smsc-sim stopped \(SIGINT\): submits=3 accepted=1 rejected=1 throttled=1 /,
+        /^smsc-sim stopped \(SIGINT\): bindsRefused=1 submits=3 accepted=1 rejected=1 throttled=1 /,
       );
     } finally {
       session?.close();

@@ -115,7 +115,7 @@ export abstract class HttpProviderConnector implements Connector {
         error instanceof ConnectorError &&
         (error.rawCode === 'timeout' || error.rawCode === 'network' || /^E[A-Z]+$/.test(error.rawCode ?? ''))
       ) {
-        this.connectionFailed(startedAt);
+        this.connectionFailed(startedAt, error.message);
       } else {
         this.connected();
       }
@@ -169,14 +169,24 @@ export abstract class HttpProviderConnector implements Connector {
 
   private connected(): void {
     this.connectionFailures = 0;
+    if (this.circuit.trips > 0) this.sink.stateChanged?.({ connector: this.name, kind: 'circuit_closed' });
     this.circuit.recordSuccess();
   }
 
-  private connectionFailed(startedAt: number): void {
+  private connectionFailed(startedAt: number, cause: string): void {
     this.connectionFailures++;
     if (this.state === 'stopped') return;
     // Requests that were in flight together fail together: one trip, not one per request.
     if (this.circuit.recordFailure(startedAt) !== 'tripped') return;
+    // The first trip is the news; a failed probe after it only lengthens the wait.
+    if (this.circuit.trips === 1) {
+      this.sink.stateChanged?.({
+        connector: this.name,
+        kind: 'circuit_opened',
+        detail: cause,
+        retryInMs: this.circuit.openUntil - Date.now(),
+      });
+    }
     if (this.upAgain) clearTimeout(this.upAgain);
     // On probation again when the wait is over: tell the dispatcher there is room.
     this.armUpAgain(this.circuit.openUntil - Date.now());

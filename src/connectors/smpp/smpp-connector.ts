@@ -1,9 +1,10 @@
 import { ConnectorError } from '../../core/errors.js';
+import type { BindMode } from '../../smpp/bind-modes.js';
 import { canTransmit } from '../../smpp/bind-modes.js';
 import { COMMAND_STATUS, isRetryableStatus, statusName } from '../../smpp/command-status.js';
 import type { Pdu } from '../../smpp/pdu.js';
 import { REGISTERED_DELIVERY } from '../../smpp/pdu-flags.js';
-import { ReconnectingBind } from '../../smpp/smpp-client.js';
+import { type BindChange, ReconnectingBind } from '../../smpp/smpp-client.js';
 import { type SmppSession, SmppTimeoutError } from '../../smpp/smpp-session.js';
 import { formatAbsolute } from '../../smpp/smpp-time.js';
 import type {
@@ -49,6 +50,8 @@ export class SmppConnector implements Connector {
   private resumeTimer: NodeJS.Timeout | undefined;
   /** Long messages part-way submitted when a retryable error stopped them: message id → progress. */
   private readonly partial = new Map<string, { reference: number; upstreamIds: string[] }>();
+  /** Per bind, the last change reported (kind and cause). */
+  private readonly lastReported: string[] = [];
 
   constructor(
     private readonly config: SmppConnectorConfig,
@@ -69,12 +72,23 @@ export class SmppConnector implements Connector {
       reconnectMinMs: config.reconnectMinSeconds * 1000,
       reconnectMaxMs: config.reconnectMaxSeconds * 1000,
       onRequest: (pdu: Pdu, session: SmppSession) => this.onRequest(pdu, session),
-      onStateChange: () => this.sink.capacityAvailable(),
     };
-    for (let i = 0; i < config.binds; i++)
-      this.binds.push(new ReconnectingBind({ ...common, mode: config.bindMode }));
-    for (let i = 0; i < config.receiverBinds; i++)
-      this.binds.push(new ReconnectingBind({ ...common, mode: 'receiver' }));
+    const modes = [
+      ...Array<BindMode>(config.binds).fill(config.bindMode),
+      ...Array<BindMode>(config.receiverBinds).fill('receiver'),
+    ];
+    modes.forEach((mode, index) => {
+      this.binds.push(
+        new ReconnectingBind({
+          ...common,
+          mode,
+          onStateChange: (_state, detail, change) => {
+            if (change) this.reportBind(index, change, detail);
+            this.sink.capacityAvailable();
+          },
+        }),
+      );
+    });
   }
 
   async start(): Promise<void> {
@@ -170,7 +184,10 @@ export class SmppConnector implements Connector {
     }
     if (response.commandStatus !== COMMAND_STATUS.ESME_ROK)
       throw this.refusal(response.commandStatus, sentAt);
-    this.limiter.succeeded();
+    if (this.limiter.throttling) {
+      this.limiter.succeeded();
+      this.sink.stateChanged?.({ connector: this.name, kind: 'throttling_ended' });
+    }
     const id = response.command === 'submit_sm_resp' ? response.message_id : '';
     return normalizeUpstreamId(id, this.config.submitIdFormat);
   }
@@ -198,10 +215,32 @@ export class SmppConnector implements Connector {
     };
   }
 
+  /**
+   * Tells the gateway about a bind's change, once per change: the same failure again on the next
+   * reconnect attempt is not news (the log would fill with one line per attempt).
+   */
+  private reportBind(index: number, change: BindChange, detail: string | undefined): void {
+    const signature = `${change.kind}|${detail ?? ''}`;
+    if (this.lastReported[index] === signature) return;
+    this.lastReported[index] = signature;
+    const kind = change.kind === 'bound' ? 'bind_up' : change.kind === 'lost' ? 'bind_lost' : 'bind_failed';
+    this.sink.stateChanged?.({
+      connector: this.name,
+      kind,
+      bind: index,
+      ...(detail === undefined ? {} : { detail }),
+      ...(change.retryInMs === undefined ? {} : { retryInMs: change.retryInMs }),
+    });
+  }
+
   private refusal(commandStatus: number, sentAt: number): ConnectorError {
     const rawCode = statusName(commandStatus);
     if (commandStatus === COMMAND_STATUS.ESME_RTHROTTLED) {
+      const wasThrottling = this.limiter.throttling;
       this.limiter.throttled(sentAt);
+      if (!wasThrottling) {
+        this.sink.stateChanged?.({ connector: this.name, kind: 'throttling_started', detail: rawCode });
+      }
       // Wake the dispatcher when the pause ends: nothing else will tell it there is room again.
       if (this.resumeTimer) clearTimeout(this.resumeTimer);
       this.resumeTimer = setTimeout(() => this.sink.capacityAvailable(), this.limiter.waitMs() + 5);

@@ -35,6 +35,11 @@ export class ThroughputLimiter {
     return Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
   }
 
+  /** Whether throttling is in progress: paused now, or since resumed but not yet through again. */
+  get throttling(): boolean {
+    return this.throttle.trips > 0;
+  }
+
   /** Whether the limiter is holding submissions back right now. */
   get paused(): boolean {
     return this.throttle.state() === 'open';
