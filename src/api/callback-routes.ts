@@ -21,7 +21,8 @@ export async function registerCallbackRoutes(app: FastifyInstance, gateway: Gate
       method: ['GET', 'POST'],
       url: '/callbacks/:connector',
       handler: async (request, reply) => {
-        gateway.authFailures.check(request.ip);
+        const credential = `callback:${request.params.connector}`;
+        gateway.authFailures.check(request.ip, credential);
         const connector = gateway.connectors.get(request.params.connector);
         if (!connector?.handleCallback) {
           return reply
@@ -34,7 +35,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, gateway: Gate
           headers: request.headers,
           body: request.body,
         });
-        if (answer.status === 401) gateway.authFailures.failed(request.ip);
+        if (answer.status === 401) gateway.authFailures.failed(request.ip, credential);
         return reply.status(answer.status).send(answer.body ?? {});
       },
     });

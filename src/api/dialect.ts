@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/roles.js';
 import { AuthenticationError, type GatewayError } from '../core/errors.js';
 import type { Gateway } from '../gateway.js';
+import { credentialIdentity } from './credential-identity.js';
 import { RouteNotFoundError, toGatewayError } from './gateway-errors.js';
 
 /** A body format a dialect reads: its content types, and how raw bytes become a value. */
@@ -42,6 +43,12 @@ export interface Dialect {
   authenticate(request: FastifyRequest, gateway: Gateway): Promise<Principal>;
   /** Any error raised while handling one of its requests, in its shape (never a stack trace). */
   renderError(error: GatewayError, request: FastifyRequest): DialectReply;
+  /**
+   * The public part of the credentials a request carries (a user name, an account number — never
+   * a secret), so failed authentications are counted per credential; defaults to
+   * `credentialIdentity` (API key prefix, Basic user name, path parameters).
+   */
+  identify?(request: FastifyRequest): string;
   /** Registers its routes in the scope of one of its prefixes (paths relative to it). */
   routes(scope: FastifyInstance, prefix: string, gateway: Gateway): void;
 }
@@ -49,16 +56,17 @@ export interface Dialect {
 const principals = new WeakMap<FastifyRequest, Principal>();
 
 /**
- * A preHandler authenticating with the dialect's extractor: addresses that keep failing are slowed
- * down (429) before their credentials are looked at, as on every API.
+ * A preHandler authenticating with the dialect's extractor: a credential that keeps failing from
+ * an address is slowed down (429) before it is looked at, as on every API (auth-failure-limiter.ts).
  */
 export function dialectAuth(dialect: Dialect, gateway: Gateway) {
   return async (request: FastifyRequest): Promise<void> => {
-    gateway.authFailures.check(request.ip);
+    const credential = dialect.identify?.(request) ?? credentialIdentity(request);
+    gateway.authFailures.check(request.ip, credential);
     try {
       principals.set(request, await dialect.authenticate(request, gateway));
     } catch (error) {
-      if (error instanceof AuthenticationError) gateway.authFailures.failed(request.ip);
+      if (error instanceof AuthenticationError) gateway.authFailures.failed(request.ip, credential);
       throw error;
     }
   };

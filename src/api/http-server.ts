@@ -31,6 +31,8 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
       ),
     },
     clientErrorHandler: clientErrorHandler(http),
+    // Behind a reverse proxy every client shares its address; trusted hops say who the client is.
+    trustProxy: gateway.config.trustProxy.length > 0 ? [...gateway.config.trustProxy] : false,
     return503OnClosing: true,
     // Bad input is the caller's problem, not a crash: Fastify answers 400 for malformed URLs too.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsSchema } from '../accounts/opt-out-keywords.js';
 import { clickatellConnectorSchema } from '../connectors/clickatell/clickatell-config.js';
@@ -133,8 +134,20 @@ export const configSchema = z
       .int()
       .min(60)
       .default(24 * 3600),
-    /** Failed authentications one address may make per minute before it gets 429; 0 = no limit. */
+    /**
+     * Failed authentications one credential may make from one address per minute before it gets
+     * 429 (an address trying many credentials: 10 times this); 0 = no limit.
+     */
     maxFailedAuthPerMinute: z.number().int().min(0).default(10),
+    /**
+     * Addresses (or CIDR ranges) of reverse proxies in front of the gateway: for requests from them
+     * the client's address is read from `X-Forwarded-For`. Empty: the peer's address is the client's.
+     */
+    trustProxy: z
+      .array(
+        z.string().refine((value) => isAddressOrRange(value), 'an IP address or a CIDR range (10.0.0.0/8)'),
+      )
+      .default([]),
     webhooks: z
       .object({
         /** Whole-exchange timeout of one delivery attempt. */
@@ -202,3 +215,16 @@ export type Config = Readonly<z.output<typeof configSchema>>;
 export type ConnectorConfig = z.output<typeof connectorSchema>;
 export type SimConnectorConfig = z.output<typeof simConnectorSchema>;
 export type SimRule = z.output<typeof simRuleSchema>;
+
+function isAddressOrRange(value: string): boolean {
+  return value.includes('/') ? safe(() => ipaddr.parseCIDR(value)) : ipaddr.isValid(value);
+}
+
+function safe(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
