@@ -20,7 +20,8 @@ export function credentialIdentity(request: FastifyRequest): string {
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string') return `key:${keyPrefix(apiKey)}`;
   const params = request.params as Record<string, unknown> | undefined;
-  const named = params && typeof params === 'object' ? Object.values(params).filter((v) => typeof v === 'string') : [];
+  const named =
+    params && typeof params === 'object' ? Object.values(params).filter((v) => typeof v === 'string') : [];
   return named.length > 0 ? `path:${named.join('/')}` : '';
 }
 

@@ -112,8 +112,12 @@ export function registerDialect(app: FastifyInstance, gateway: Gateway, dialect:
             },
           );
         }
+        const accepted = dialect.parsers.flatMap((parser) => parser.contentTypes);
         scope.setErrorHandler((error, request, reply) =>
-          sendReply(reply, dialect.renderError(toGatewayError(error, gateway.logger), request)),
+          sendReply(
+            reply,
+            dialect.renderError(toGatewayError(error, gateway.logger, request, accepted), request),
+          ),
         );
         if (prefix !== '') {
           scope.setNotFoundHandler((request, reply) =>

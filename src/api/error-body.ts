@@ -12,8 +12,9 @@ export interface ErrorBody {
 export function toErrorResponse(
   error: unknown,
   logger: Logger,
+  request?: FastifyRequest,
 ): { status: number; body: ErrorBody; retryAfter?: number } {
-  const gatewayError = toGatewayError(error, logger);
+  const gatewayError = toGatewayError(error, logger, request);
   const body: ErrorBody = { error: { code: gatewayError.code, message: gatewayError.message } };
   if (gatewayError.field !== undefined) body.error.field = gatewayError.field;
   return gatewayError instanceof BackpressureError
@@ -23,8 +24,8 @@ export function toErrorResponse(
 
 /** Fastify error handler speaking the native error shape. */
 export function nativeErrorHandler(logger: Logger) {
-  return (error: unknown, _request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, retryAfter } = toErrorResponse(error, logger);
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body, retryAfter } = toErrorResponse(error, logger, request);
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     if (status === 401) reply.header('www-authenticate', 'Bearer realm="smsgate"');
     return reply.status(status).send(body);

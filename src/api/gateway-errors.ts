@@ -26,9 +26,23 @@ const FASTIFY_CODES: Record<string, { code: string; message?: string }> = {
  * they are, Fastify's 4xx (bad JSON, body too large, unsupported media type) with their status and
  * a stable code, and anything else as a logged 500 that says nothing more.
  */
-export function toGatewayError(error: unknown, logger: Logger): GatewayError {
+export function toGatewayError(
+  error: unknown,
+  logger: Logger,
+  request?: { headers: Record<string, string | string[] | undefined> },
+  accepted: readonly string[] = ['application/json'],
+): GatewayError {
   if (error instanceof GatewayError) return error;
   const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    // Say what was sent and what would have been taken.
+    const sent = request?.headers['content-type'];
+    return new GatewayError(
+      415,
+      'unsupported_media_type',
+      `${sent ? `Content-Type ${String(sent)} is` : 'A body without a Content-Type is'} not accepted here; send ${accepted.join(' or ')}`,
+    );
+  }
   if (
     typeof fastifyError.statusCode === 'number' &&
     fastifyError.statusCode >= 400 &&

@@ -1,4 +1,9 @@
-import { type CountryCode, isSupportedCountry, parsePhoneNumberWithError } from 'libphonenumber-js';
+import {
+  type CountryCode,
+  getCountryCallingCode,
+  isSupportedCountry,
+  parsePhoneNumberWithError,
+} from 'libphonenumber-js';
 import { ValidationError } from './errors.js';
 import { gsm7Length, isGsm7Char } from './gsm7.js';
 
@@ -28,6 +33,7 @@ function parseToE164(input: string, field: string, defaultRegion?: string): stri
   const region =
     defaultRegion && isSupportedCountry(defaultRegion) ? (defaultRegion as CountryCode) : undefined;
   const normalised = raw.startsWith('00') ? `+${raw.slice(2)}` : raw;
+  if (/^\d{8,15}$/.test(normalised)) return digitsOnly(raw, normalised, field, region);
   let parsed: ReturnType<typeof parsePhoneNumberWithError>;
   try {
     parsed = region
@@ -45,6 +51,50 @@ function parseToE164(input: string, field: string, defaultRegion?: string): stri
     throw new ValidationError(`${field} "${raw}" is not a valid phone number`, field, 'invalid_number');
   }
   return parsed.number;
+}
+
+/**
+ * Digits without a `+` or `00`: `447911123456`, as Kannel users write international numbers, or a
+ * national `07911123456`. Without a default region they are international. With one, they are
+ * national (what a region is configured for: a US `2012345678` is New Jersey, not Egypt's +20),
+ * unless they start with the region's own country code and read as a valid international number
+ * (`447911123456` in GB); if they then read validly as a different national number too, they are
+ * refused as ambiguous rather than guessed.
+ */
+function digitsOnly(raw: string, digits: string, field: string, region: CountryCode | undefined): string {
+  const valid = (text: string, country?: CountryCode): string | undefined => {
+    try {
+      const parsed = country
+        ? parsePhoneNumberWithError(text, { defaultCountry: country })
+        : parsePhoneNumberWithError(text);
+      return parsed.isValid() ? parsed.number : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const international = valid(`+${digits}`);
+  if (!region) {
+    if (international) return international;
+    throw new ValidationError(
+      `${field} "${raw}" is not a valid phone number (use E.164, e.g. +447911123456)`,
+      field,
+      'invalid_number',
+    );
+  }
+  const national = valid(digits, region);
+  const ownCode = getCountryCallingCode(region);
+  if (international && digits.startsWith(ownCode)) {
+    if (national && national !== international) {
+      throw new ValidationError(
+        `${field} "${raw}" is ambiguous: ${international} as an international number, or ${national} as a national number of ${region}; write it with a + (E.164) or in its national form`,
+        field,
+        'invalid_number',
+      );
+    }
+    return international;
+  }
+  if (national) return national;
+  throw new ValidationError(`${field} "${raw}" is not a valid phone number`, field, 'invalid_number');
 }
 
 /** The kinds of sender id an SMS can carry; decides TON/NPI on SMPP. */

@@ -117,7 +117,6 @@ export class ReceiptTracker {
     const multipart = tracked.parts.length > 1;
     if (outcome === null) {
       // An intermediate state (ENROUTE, ACCEPTD): worth recording on the segment, not a transition.
-      if (!multipart) return Promise.resolve();
       return this.writer.record({
         id: tracked.messageId,
         status: 'sent',
@@ -128,9 +127,9 @@ export class ReceiptTracker {
     }
     tracked.parts[index] = outcome;
     this.byUpstream.delete(key);
-    const partUpdate = multipart ? { index, status: outcome, code: receipt.rawCode } : undefined;
+    // Every part records its own receipt, single-segment messages' included (one rule for all).
+    const partUpdate = { index, status: outcome, code: receipt.rawCode };
     if (tracked.done) {
-      if (!partUpdate) return Promise.resolve();
       return this.writer.record({
         id: tracked.messageId,
         status: 'sent',
@@ -146,7 +145,7 @@ export class ReceiptTracker {
         status: 'sent',
         at: receipt.at,
         transition: false,
-        ...(partUpdate ? { partUpdate } : {}),
+        partUpdate,
       });
     }
     tracked.done = true;
@@ -158,7 +157,7 @@ export class ReceiptTracker {
       code: receipt.rawCode,
       detail: receipt.detail ?? (multipart ? `segment ${index + 1} of ${tracked.parts.length}` : null),
       finalAt: receipt.at,
-      ...(partUpdate ? { partUpdate } : {}),
+      partUpdate,
     });
   }
 

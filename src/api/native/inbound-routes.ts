@@ -56,7 +56,15 @@ export function registerInboundRoutes(app: FastifyInstance, gateway: Gateway): v
     const rows = await listInbound(store, {
       accountIds: await listScope(policy, principalOf(request)),
       messageId: q.messageId,
-      from: q.from === undefined ? undefined : addressReadings(q.from, gateway.config.defaultRegion)[0],
+      // A short code or sender id is a filter too; only something that looks like a number with
+      // its `+` turned into a space (unencoded in the query) is read back as one.
+      from:
+        q.from === undefined
+          ? undefined
+          : addressReadings(
+              /^ +\d/.test(q.from) ? `+${q.from.trimStart()}` : q.from,
+              gateway.config.defaultRegion,
+            )[0],
       before: q.cursor,
       limit: limit + 1,
     });

@@ -7,6 +7,7 @@ import { analyzeText, splitSegments } from '../../core/text-encoding.js';
 import type { Gateway } from '../../gateway.js';
 import type { SentBatch } from '../../messages/message-service.js';
 import { countByStatus } from '../../store/queries/messages-read.js';
+import { numberFilter } from '../number-filter.js';
 import { zodToValidationError } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 import { messageView } from './message-view.js';
@@ -68,7 +69,7 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
     const limit = q.limit ?? 100;
     const rows = await gateway.messages.list(principal, {
       status: q.status,
-      to: q.to,
+      to: q.to === undefined ? undefined : numberFilter(q.to, 'to', gateway.config.defaultRegion),
       clientRef: q.clientRef,
       ref: q.ref === undefined ? undefined : parseRefFilter(q.ref),
       since: q.since === undefined ? undefined : parseTimestamp(q.since, 'since'),

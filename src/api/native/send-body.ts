@@ -6,8 +6,10 @@ import { zodToValidationError } from '../zod-errors.js';
 
 const sendBodySchema = z
   .object({
-    to: z.union([z.string(), z.array(z.string()).min(1, 'must name at least one recipient')]),
-    text: z.string(),
+    to: z.union([z.string(), z.array(z.string()).min(1, 'must name at least one recipient')], {
+      error: 'must be a phone number as a string ("+447911123456"), or a list of them',
+    }),
+    text: z.string({ error: 'must be a string' }),
     from: z.string().optional(),
     scheduleAt: z.string().optional(),
     validitySeconds: z.number().int().optional(),
