@@ -48,6 +48,16 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app));
   app.addHook('preValidation', rejectUnsafeInput);
+  // The port is bound before the gateway has finished starting: until then, ask to come back.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (gateway.isStarted) return;
+    void reply
+      .status(503)
+      .header('retry-after', '1')
+      .type('application/json; charset=utf-8')
+      .send({ error: { code: 'starting', message: 'smsgate is starting; retry in a moment' } });
+    return reply;
+  });
   app.setErrorHandler(nativeErrorHandler(gateway.logger));
   // A path no dialect claims: the native 404.
   app.setNotFoundHandler((request, reply) => {

@@ -19,15 +19,24 @@ export function registerServeCommand(program: Command): void {
   ).action(async (options: Record<string, unknown>) => {
     const config = loadConfig(overridesFrom(options));
     const gateway = await Gateway.create({ config, adminKey: process.env.SMSGATE_ADMIN_KEY || undefined });
+    try {
+      await gateway.start();
+    } catch (error) {
+      await gateway.stop().catch(() => {});
+      throw error;
+    }
     if (gateway.generatedAdminKey) {
-      // Printed once, to the terminal only: it is stored hashed and cannot be shown again.
-      process.stdout.write(
-        `\nCreated the admin account. Its API key (shown only now, keep it safe):\n\n  ${gateway.generatedAdminKey}\n\n` +
-          `Try: curl -H "Authorization: Bearer ${gateway.generatedAdminKey}" -H "Content-Type: application/json" \\\n` +
-          `       -d '{"to":"+447911123456","text":"Hello from smsgate"}' http://${config.host}:${config.port}/v1/messages\n\n`,
+      // Printed once, on stderr (not into the JSON log on stdout), in a block nobody can miss: it
+      // is stored hashed and cannot be shown again.
+      const rule = '='.repeat(78);
+      process.stderr.write(
+        `\n${rule}\n  Created the admin account. Its API key, shown only now — keep it safe:\n\n` +
+          `    ${gateway.generatedAdminKey}\n\n` +
+          `  Try: curl -H "Authorization: Bearer ${gateway.generatedAdminKey}" \\\n` +
+          `         -H "Content-Type: application/json" \\\n` +
+          `         -d '{"to":"+447911123456","text":"Hello from smsgate"}' ${gateway.url}/v1/messages\n${rule}\n\n`,
       );
     }
-    await gateway.start();
     gateway.logger.info(
       { url: gateway.url, store: gateway.store.location, connectors: [...gateway.connectors.keys()] },
       'smsgate is running',

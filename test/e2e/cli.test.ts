@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { postgresUnavailableReason, TEST_POSTGRES_URL } from '../helpers/databases.js';
 import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
 import {
@@ -275,14 +276,16 @@ describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
     const first = await GatewayProcess.start({ dataDir });
     let key: string;
     try {
-      // The banner goes out right after the port opens; it may reach us just after /ready does.
+      // The banner goes out once the start is done; it may reach us just after /ready does.
       key = await waitFor(
-        () => /^ {2}(sk_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{20,})$/m.exec(first.stdout)?.[1],
+        () => /^ {4}(sk_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{20,})$/m.exec(first.stderr)?.[1],
         10_000,
-        'the generated admin key on stdout',
+        'the generated admin key on stderr',
       );
-      assert.equal(first.stdout.split('Created the admin account').length - 1, 1, first.stdout);
-      // The key is shown in the banner only, never in a log record.
+      assert.equal(first.stderr.split('Created the admin account').length - 1, 1, first.stderr);
+      assert.match(first.stderr, /={78}\n {2}Created the admin account/, 'a block nobody can miss');
+      // The key is shown in the banner only (on stderr), never on stdout nor in a log record.
+      assert.ok(!first.stdout.includes(key), 'the key is not in the JSON log stream');
       for (const record of first.logs()) assert.ok(!JSON.stringify(record).includes(key));
 
       const list = await api(first.url, key, 'GET', '/v1/messages');
@@ -303,7 +306,7 @@ describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
         'the "smsgate is running" log line',
       );
       assert.doesNotMatch(second.stdout, /sk_/);
-      assert.doesNotMatch(second.stdout, /Created the admin account/);
+      assert.doesNotMatch(second.stderr, /sk_|Created the admin account/);
       const list = await api(second.url, key, 'GET', '/v1/messages');
       assert.equal(list.status, 200, 'the key generated on the first start still works');
     } finally {
@@ -329,8 +332,8 @@ describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
     });
     assert.notEqual(failed.code, 0, 'the first start was meant to fail');
     assert.match(failed.stderr, expectedError);
-    const keyPattern = /^ {2}(sk_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{20,})$/m;
-    const printedByFailedStart = keyPattern.exec(failed.stdout)?.[1];
+    const keyPattern = /^ {4}(sk_[A-Za-z0-9]{10}_[A-Za-z0-9_-]{20,})$/m;
+    const printedByFailedStart = keyPattern.exec(failed.stderr)?.[1];
 
     const next = await GatewayProcess.start({ dataDir });
     try {
@@ -339,12 +342,12 @@ describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
         10_000,
         'the "smsgate is running" log line',
       );
-      const key = printedByFailedStart ?? keyPattern.exec(next.stdout)?.[1];
+      const key = printedByFailedStart ?? keyPattern.exec(next.stderr)?.[1];
       assert.ok(
         key,
         'the generated admin key was lost: the failed first start created the admin account without ' +
           'printing its key, and the next start printed none, so no one can authenticate\n' +
-          `failed start stdout:\n${failed.stdout}\nnext start stdout:\n${next.stdout}`,
+          `failed start stderr:\n${failed.stderr}\nnext start stderr:\n${next.stderr}`,
       );
       const list = await api(next.url, key, 'GET', '/v1/messages');
       assert.equal(list.status, 200, JSON.stringify(list.body));
@@ -369,7 +372,26 @@ describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
     try {
       const address = blocker.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      await assertKeyNotLostAfterFailedFirstStart('port-taken', { SMSGATE_PORT: String(port) }, /EADDRINUSE/);
+      await assertKeyNotLostAfterFailedFirstStart(
+        'port-taken',
+        { SMSGATE_PORT: String(port) },
+        /cannot listen on 127\.0\.0\.1:\d+: the port is already in use; choose another with --port or SMSGATE_PORT/,
+      );
+      // The port is bound before anything is created: the failed start made no admin account.
+      const dataDir = join(dir.path, 'data-port-taken-2');
+      const failed = await runCli(['serve'], {
+        SMSGATE_DATA_DIR: dataDir,
+        SMSGATE_SMPP_PORT: '0',
+        SMSGATE_LOG_LEVEL: 'warn',
+        SMSGATE_PORT: String(port),
+      });
+      assert.notEqual(failed.code, 0);
+      const db = new Database(join(dataDir, 'smsgate.db'), { readonly: true });
+      try {
+        assert.deepEqual(db.prepare('select count(*) as n from accounts').get(), { n: 0 });
+      } finally {
+        db.close();
+      }
     } finally {
       await new Promise((r) => blocker.close(r));
     }
