@@ -43,7 +43,13 @@ export interface CallbackSenderOptions {
 export class CallbackSender {
   /** Every attempt made, in the order they finished. */
   readonly attempts: CallbackAttempt[] = [];
-  private readonly abort = new AbortController();
+  /**
+   * One controller per piece of work in progress (a delay, a delivery), all aborted by `stop()`.
+   * Not one shared signal: twenty callbacks at once would hang twenty listeners on it (Node warns
+   * past ten, and rightly: such a signal never lets go of them while work keeps coming).
+   */
+  private readonly inProgress = new Set<AbortController>();
+  private stopped = false;
   private pending = 0;
   private waiters: (() => void)[] = [];
 
@@ -70,11 +76,25 @@ export class CallbackSender {
 
   /** Abandons pending callbacks and their timers. */
   stop(): void {
-    this.abort.abort();
+    this.stopped = true;
+    for (const controller of this.inProgress) controller.abort();
+    this.inProgress.clear();
+  }
+
+  /** Runs `work` with a signal of its own that `stop()` aborts. */
+  private async cancellable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (this.stopped) controller.abort();
+    this.inProgress.add(controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      this.inProgress.delete(controller);
+    }
   }
 
   private async sequence(callbacks: readonly OutgoingCallback[]): Promise<void> {
-    await sleep(this.options.delayMs, undefined, { signal: this.abort.signal });
+    await this.cancellable((signal) => sleep(this.options.delayMs, undefined, { signal }));
     const ordered = this.options.reverse ? [...callbacks].reverse() : callbacks;
     for (const callback of ordered) await this.copies(callback);
   }
@@ -86,17 +106,18 @@ export class CallbackSender {
     return first && second;
   }
 
-  private async deliver(callback: OutgoingCallback): Promise<boolean> {
-    const signal = this.abort.signal;
-    for (let attempt = 1; attempt <= this.options.retries + 1; attempt++) {
-      if (attempt > 1) await sleep(this.options.retryMs, undefined, { signal });
-      if (signal.aborted) return false;
-      const result = await post(callback, this.options.timeoutMs, signal);
-      if (signal.aborted) return false;
-      this.attempts.push({ callback, attempt, ...result });
-      if (result.status !== undefined && result.status >= 200 && result.status < 300) return true;
-    }
-    return false;
+  private deliver(callback: OutgoingCallback): Promise<boolean> {
+    return this.cancellable(async (signal) => {
+      for (let attempt = 1; attempt <= this.options.retries + 1; attempt++) {
+        if (attempt > 1) await sleep(this.options.retryMs, undefined, { signal });
+        if (signal.aborted) return false;
+        const result = await post(callback, this.options.timeoutMs, signal);
+        if (signal.aborted) return false;
+        this.attempts.push({ callback, attempt, ...result });
+        if (result.status !== undefined && result.status >= 200 && result.status < 300) return true;
+      }
+      return false;
+    });
   }
 
   private track(work: Promise<unknown>): void {
