@@ -21,11 +21,17 @@ export function clientOptions(flags: { url?: string; apiKey?: string }): ApiClie
   return { url: url.replace(/\/+$/, ''), apiKey };
 }
 
+/**
+ * One call to the gateway's native API; resolves with its JSON answer. Throws ApiError with the
+ * gateway's message for an error answer, and a plain Error naming the URL when what answered is
+ * not an smsgate gateway (no JSON, or JSON without the shape `looksRight` expects).
+ */
 export async function apiRequest<T>(
   options: ApiClientOptions,
   method: string,
   path: string,
   body?: unknown,
+  extra: { headers?: Record<string, string>; looksRight?: (value: unknown) => boolean } = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -34,6 +40,7 @@ export async function apiRequest<T>(
       headers: {
         authorization: `Bearer ${options.apiKey}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extra.headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -47,11 +54,25 @@ export async function apiRequest<T>(
   } catch {
     parsed = undefined;
   }
+  const notSmsgate = () =>
+    new Error(
+      `the server at ${options.url} answered ${method} ${path} with HTTP ${response.status} but not as an smsgate gateway would (${describeBody(response, text)}); is --url / SMSGATE_URL right?`,
+    );
   if (!response.ok) {
-    const error = (parsed as { error?: { message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, `${response.status}: ${error?.message ?? text}`);
+    const error = (parsed as { error?: { message?: unknown } } | undefined)?.error;
+    if (typeof error?.message !== 'string') throw notSmsgate();
+    throw new ApiError(response.status, `${response.status}: ${error.message}`);
+  }
+  if (response.status !== 204 && (parsed === undefined || (extra.looksRight && !extra.looksRight(parsed)))) {
+    throw notSmsgate();
   }
   return parsed as T;
+}
+
+function describeBody(response: Response, text: string): string {
+  const type = response.headers.get('content-type') ?? 'no content type';
+  const start = text.slice(0, 60).replace(/\s+/g, ' ').trim();
+  return start ? `${type}: "${start}${text.length > 60 ? '…' : ''}"` : `${type}, empty body`;
 }
 
 function describeCause(error: unknown): string {

@@ -22,9 +22,21 @@ export async function run<T>(
   call: (client: ApiClientOptions) => Promise<T>,
   print: (value: T) => void,
 ): Promise<void> {
-  const value = await call(clientOptions(flags));
-  if (flags.json) console.log(JSON.stringify(value ?? null, null, 2));
-  else print(value);
+  const client = clientOptions(flags);
+  const value = await call(client);
+  if (flags.json) {
+    console.log(JSON.stringify(value ?? null, null, 2));
+    return;
+  }
+  try {
+    print(value);
+  } catch (error) {
+    // JSON of another shape: whatever answered is not the gateway this command expects.
+    if (!(error instanceof TypeError)) throw error;
+    throw new Error(
+      `the server at ${client.url} did not answer as an smsgate gateway would (${error.message}); is --url / SMSGATE_URL right?`,
+    );
+  }
 }
 
 /** Prints one line per item. */

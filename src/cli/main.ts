@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerMessagesCommand } from './messages-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerRouteCommands } from './route-commands.js';
 import { registerSendCommand } from './send-command.js';
@@ -18,6 +19,7 @@ registerServeCommand(program);
 registerMigrateCommand(program);
 registerSendCommand(program);
 registerStatusCommand(program);
+registerMessagesCommand(program);
 registerSmscSimCommand(program);
 registerAdminCommands(program);
 registerWebhookCommands(program);

@@ -23,6 +23,8 @@ export function registerStatusCommand(program: Command): void {
         clientOptions(options),
         'GET',
         `/v1/messages/${encodeURIComponent(id)}`,
+        undefined,
+        { looksRight: (value) => Array.isArray((value as MessageView).history) },
       );
       if (options.json) {
         console.log(JSON.stringify(message, null, 2));

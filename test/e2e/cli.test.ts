@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -99,6 +100,102 @@ describe('smsgate CLI against a running gateway', { timeout: 120_000, concurrenc
     assert.deepEqual(history, [...LIFECYCLE, final]);
     return { id, code: result.code };
   }
+
+  it('send takes --schedule, --priority, --validity, --callback-url, --metadata, --client-ref and --idempotency-key', async () => {
+    const scheduleAt = new Date(Date.now() + 3_600_000).toISOString();
+    const args = [
+      'send',
+      '--to',
+      '+447911123999',
+      '--text',
+      'later',
+      '--schedule',
+      scheduleAt,
+      '--priority',
+      'high',
+      '--validity',
+      '600',
+      '--callback-url',
+      'https://hooks.example.com/sms',
+      '--metadata',
+      '{"order":"A-7"}',
+      '--client-ref',
+      'cli-flags',
+      '--idempotency-key',
+      'cli-flags-key',
+    ];
+    const first = await runCli(args, env);
+    assert.equal(first.code, 0, first.stderr);
+    const id = /^(msg_[0-9A-Z]{26}) {2}\+447911123999 {2}scheduled/.exec(first.stdout)?.[1];
+    assert.ok(id, first.stdout);
+    const stored = await api<Record<string, unknown>>(
+      gateway.url,
+      TEST_ADMIN_KEY,
+      'GET',
+      `/v1/messages/${id}`,
+    );
+    assert.equal(stored.body.scheduleAt, new Date(scheduleAt).toISOString());
+    assert.equal(stored.body.priority, 'high');
+    assert.equal(stored.body.callbackUrl, 'https://hooks.example.com/sms');
+    assert.deepEqual(stored.body.metadata, { order: 'A-7' });
+    assert.equal(stored.body.clientRef, 'cli-flags');
+    // The same key again: the same message, not a second one.
+    const again = await runCli(args, env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.stdout.startsWith(id), again.stdout);
+    const bad = await runCli(['send', '--to', '+447911123999', '--text', 'x', '--priority', 'asap'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--priority must be one of low, normal, high, urgent/);
+  });
+
+  it('messages list shows the API list with its filters', async () => {
+    const sent = await runCli(
+      ['send', '--to', '+447911124001', '--text', 'listed', '--client-ref', 'list-me'],
+      env,
+    );
+    assert.equal(sent.code, 0, sent.stderr);
+    const id = /^(msg_[0-9A-Z]{26})/.exec(sent.stdout)?.[1];
+    const listed = await runCli(['messages', 'list', '--client-ref', 'list-me'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const rows = lines(listed.stdout);
+    assert.equal(rows.length, 1, listed.stdout);
+    assert.match(rows[0]!, new RegExp(`^${id}  \\S+  \\+447911124001  \\S+`));
+    assert.match(rows[0]!, /ref list-me$/);
+    const json = await runCli(['messages', 'list', '--to', '+447911124001', '--json'], env);
+    assert.deepEqual(
+      (JSON.parse(json.stdout) as { id: string }[]).map((m) => m.id),
+      [id],
+    );
+    const wrong = await runCli(['messages', 'list', '--status', 'nonsense'], env);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /status/);
+  });
+
+  it('a --url that is not an smsgate gateway gets a clear error, not a crash', async () => {
+    const other = createHttpServer((_request, response) => {
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html><body>Welcome to nginx!</body></html>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const address = other.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      for (const args of [
+        ['send', '--to', '+447911123456', '--text', 'hi'],
+        ['status', 'msg_01ABCDEFGHJKMNPQRSTVWXYZ00'],
+        ['messages', 'list'],
+        ['accounts', 'list'],
+      ]) {
+        const result = await runCli([...args, '--url', url], { SMSGATE_API_KEY: TEST_ADMIN_KEY });
+        assert.equal(result.code, 1, args.join(' '));
+        assert.match(result.stderr, /not (as )?an smsgate gateway/, `${args.join(' ')}: ${result.stderr}`);
+        assert.doesNotMatch(result.stderr, /Cannot read properties/);
+      }
+    } finally {
+      other.close();
+    }
+  });
 
   it('send --wait prints the id and each status change, ending delivered, exit 0', async () => {
     try {
