@@ -35,6 +35,34 @@ export function isFinalStatus(status: string): status is FinalStatus {
   return finalSet.has(status);
 }
 
+/**
+ * The lifecycle: which statuses a message may move to from each one. The store guards every
+ * transition with it (`UPDATE … WHERE status IN (predecessors)`), so a change that is no longer
+ * possible — a message canceled meanwhile, a second node's late write — does not happen, and the
+ * writer says so. Final statuses lead nowhere.
+ */
+export const TRANSITIONS: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
+  queued: ['sending', 'queued', 'canceled', 'expired', 'rejected', 'failed'],
+  scheduled: ['queued', 'canceled', 'expired', 'rejected'],
+  // `queued` again: a retry, a failover, or a restart that found it mid-submission.
+  sending: ['sent', 'queued', 'rejected', 'failed', 'expired'],
+  sent: ['delivered', 'undelivered', 'expired', 'rejected', 'failed'],
+  delivered: [],
+  undelivered: [],
+  expired: [],
+  rejected: [],
+  failed: [],
+  canceled: [],
+};
+
+const predecessors = new Map<MessageStatus, MessageStatus[]>(MESSAGE_STATUSES.map((s) => [s, []]));
+for (const from of MESSAGE_STATUSES) for (const to of TRANSITIONS[from]) predecessors.get(to)!.push(from);
+
+/** The statuses a message may be in for a move to `status` to be allowed. */
+export function predecessorsOf(status: MessageStatus): readonly MessageStatus[] {
+  return predecessors.get(status) ?? [];
+}
+
 /** Statuses from which a message may still be canceled: nothing has left the gateway yet. */
 export const CANCELABLE_STATUSES = ['queued', 'scheduled'] as const;
 

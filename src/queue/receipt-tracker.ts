@@ -112,45 +112,48 @@ export class ReceiptTracker {
     return this.waitForSubmission(receipt, key);
   }
 
-  private apply(receipt: DeliveryReceipt, tracked: Tracked, index: number, key: string): Promise<void> {
+  private async apply(receipt: DeliveryReceipt, tracked: Tracked, index: number, key: string): Promise<void> {
     const outcome = RECEIPT_OUTCOME[receipt.state];
     const multipart = tracked.parts.length > 1;
     if (outcome === null) {
       // An intermediate state (ENROUTE, ACCEPTD): worth recording on the segment, not a transition.
-      return this.writer.record({
+      await this.writer.record({
         id: tracked.messageId,
         status: 'sent',
         at: receipt.at,
         transition: false,
         partUpdate: { index, status: receipt.state, code: receipt.rawCode },
       });
+      return;
     }
     tracked.parts[index] = outcome;
     this.byUpstream.delete(key);
     // Every part records its own receipt, single-segment messages' included (one rule for all).
     const partUpdate = { index, status: outcome, code: receipt.rawCode };
     if (tracked.done) {
-      return this.writer.record({
+      await this.writer.record({
         id: tracked.messageId,
         status: 'sent',
         at: receipt.at,
         transition: false,
         partUpdate,
       });
+      return;
     }
     const status = this.messageStatus(tracked, outcome);
     if (status === null) {
-      return this.writer.record({
+      await this.writer.record({
         id: tracked.messageId,
         status: 'sent',
         at: receipt.at,
         transition: false,
         partUpdate,
       });
+      return;
     }
     tracked.done = true;
     this.options.onFinal?.(tracked.messageId, status);
-    return this.writer.record({
+    await this.writer.record({
       id: tracked.messageId,
       status,
       at: receipt.at,

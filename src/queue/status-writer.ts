@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { publicExcerpt } from '../core/public-excerpt.js';
-import type { MessageStatus } from '../core/statuses.js';
+import { type MessageStatus, predecessorsOf } from '../core/statuses.js';
 import type { Store } from '../store/open-store.js';
 import { isEventStatus, type PendingEvent, type StatusEventCandidate } from '../store/queries/events.js';
 import { applyStatusBatch, type MessagePatch, type PartStatusUpdate } from '../store/queries/status-batch.js';
@@ -45,6 +45,8 @@ export interface StatusChange {
  */
 export class StatusWriter {
   private readonly committer: GroupCommitter<StatusChange>;
+  /** Changes the lifecycle refused in their flush (read once by `record`). */
+  private readonly refused = new WeakSet<StatusChange>();
 
   /** Receives the events each flush wrote (the webhook deliverer), once they are committed. */
   onEvents: (events: PendingEvent[]) => void = () => {};
@@ -58,9 +60,14 @@ export class StatusWriter {
     this.committer = new GroupCommitter((changes) => this.write(changes), maxBatch);
   }
 
-  /** Queues a change; resolves once it is stored. */
-  record(change: StatusChange): Promise<void> {
-    return this.committer.submit(change);
+  /**
+   * Queues a change; resolves once its flush is stored: true if the change happened, false if the
+   * lifecycle refused it (the message was no longer in a status it may move from — canceled
+   * meanwhile, or moved on by someone else).
+   */
+  async record(change: StatusChange): Promise<boolean> {
+    await this.committer.submit(change);
+    return !this.refused.has(change);
   }
 
   /** Resolves when every change recorded so far is stored. */
@@ -121,6 +128,8 @@ export class StatusWriter {
       patches.set(change.id, {
         id: change.id,
         status: change.status,
+        // Several changes of one message in a flush: the first decides where it may come from.
+        allowedFrom: previous?.allowedFrom ?? allowedFrom(change.status),
         updatedAt: change.at,
         attempts: change.attempts ?? previous?.attempts,
         nextAttemptAt: change.nextAttemptAt ?? previous?.nextAttemptAt,
@@ -152,7 +161,24 @@ export class StatusWriter {
       partUpdates,
       events,
     });
-    if (written.length > 0) this.onEvents(written);
-    this.onCommitted(history);
+    if (written.refused.size > 0) {
+      for (const change of changes) if (written.refused.has(change.id)) this.refused.add(change);
+    }
+    if (written.events.length > 0) this.onEvents(written.events);
+    this.onCommitted(
+      written.refused.size === 0 ? history : history.filter((h) => !written.refused.has(h.message_id)),
+    );
   }
+}
+
+const allowedFromCache = new Map<MessageStatus, string>();
+
+/** The lifecycle's predecessors of `status`, as the store's guard reads them (`,queued,sending,`). */
+function allowedFrom(status: MessageStatus): string {
+  let value = allowedFromCache.get(status);
+  if (value === undefined) {
+    value = `,${predecessorsOf(status).join(',')},`;
+    allowedFromCache.set(status, value);
+  }
+  return value;
 }

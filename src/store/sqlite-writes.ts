@@ -82,7 +82,7 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
           attempts = COALESCE(?, attempts), next_attempt_at = COALESCE(?, next_attempt_at),
           connector = COALESCE(?, connector), last_code = COALESCE(?, last_code),
           last_detail = COALESCE(?, last_detail), sent_at = COALESCE(?, sent_at), final_at = COALESCE(?, final_at)
-        WHERE id = ?`),
+        WHERE id = ? AND instr(?, ',' || status || ',') > 0`),
       deleteIdempotency: sqlite.prepare(
         'DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at < ?',
       ),

@@ -34,10 +34,19 @@ describe('CallbackSender', () => {
         [],
       );
 
+      // A sender that would retry for a long time: stop() must end its wait between attempts.
       receiver.answer(503);
-      const pending = sender.send({ url: receiver.url('/never'), headers: {}, body: '', label: 'stop' });
+      const patient = new CallbackSender({
+        delayMs: 1,
+        retryMs: 60_000,
+        retries: 5,
+        duplicate: false,
+        reverse: false,
+        timeoutMs: 2000,
+      });
+      const pending = patient.send({ url: receiver.url('/never'), headers: {}, body: '', label: 'stop' });
       await receiver.waitForRequests(41);
-      sender.stop();
+      patient.stop();
       await assert.rejects(pending, { name: 'AbortError' }, 'stopped: the retry is abandoned');
     } finally {
       process.off('warning', onWarning);

@@ -115,6 +115,12 @@ await describeEachDatabase(
           await first.down();
         }
       }
+      // The rest go through the second while the first is down (all of them taken before it is back).
+      await waitFor(
+        () => (second.messages.length >= 200 ? true : undefined),
+        30_000,
+        'the other 200 at the second provider',
+      );
       // A permanent reject on the first provider is not tried on the second.
       await first.up();
       const connector = gateway.connectors.get('first')!;

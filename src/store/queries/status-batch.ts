@@ -16,6 +16,12 @@ import { insertHistory } from './messages-insert.js';
 export interface MessagePatch {
   id: string;
   status: string;
+  /**
+   * The statuses the message must be in for the patch to apply, as `,queued,sending,` (the
+   * lifecycle's predecessors, core/statuses.ts); otherwise it is refused and nothing of that
+   * message's changes is stored.
+   */
+  allowedFrom: string;
   updatedAt: number;
   attempts?: number | undefined;
   nextAttemptAt?: number | undefined;
@@ -46,11 +52,19 @@ export interface StatusBatch {
 
 const PATCHES_PER_STATEMENT = 500;
 
+/** What a flush stored: the events it wrote, and the messages whose transition was refused. */
+export interface AppliedBatch {
+  events: PendingEvent[];
+  /** Messages whose status was not one their change may move from: nothing of theirs was stored. */
+  refused: ReadonlySet<string>;
+}
+
 /**
- * Applies a batch of status changes in one transaction: one UPDATE … FROM (VALUES …) per few
- * hundred messages instead of one statement each, the history rows and the segment rows.
+ * Applies a batch of status changes in one transaction: each message's move is guarded by the
+ * lifecycle (`WHERE status IN (…)`); the history, segment rows and events of the moves that
+ * happened follow (one UPDATE … FROM (VALUES …) per few hundred messages on PostgreSQL).
  */
-export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<PendingEvent[]> {
+export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<AppliedBatch> {
   const now = Date.now();
   if (store.sqlite) {
     const sqlite = store.sqlite;
@@ -58,12 +72,17 @@ export async function applyStatusBatch(store: Store, batch: StatusBatch): Promis
     return sqliteTransaction(sqlite, () => applyWithStatements(statements, batch, now));
   }
   return store.db.transaction().execute(async (trx) => {
-    for (const slice of chunk(batch.patches, PATCHES_PER_STATEMENT)) await updateMessages(trx, slice);
-    await insertHistory(trx, batch.history);
-    for (const slice of chunk(batch.newParts, 1000)) {
+    const applied = new Set<string>();
+    for (const slice of chunk(batch.patches, PATCHES_PER_STATEMENT)) {
+      for (const id of await updateMessages(trx, slice)) applied.add(id);
+    }
+    const refused = new Set(batch.patches.filter((p) => !applied.has(p.id)).map((p) => p.id));
+    const kept = refused.size === 0 ? batch : withoutRefused(batch, refused);
+    await insertHistory(trx, kept.history);
+    for (const slice of chunk(kept.newParts, 1000)) {
       await trx.insertInto('message_parts').values(slice).execute();
     }
-    for (const update of batch.partUpdates) {
+    for (const update of kept.partUpdates) {
       await trx
         .updateTable('message_parts')
         .set({ status: update.status, code: update.code, updated_at: update.updatedAt })
@@ -71,11 +90,24 @@ export async function applyStatusBatch(store: Store, batch: StatusBatch): Promis
         .where('part_index', '=', update.partIndex)
         .execute();
     }
-    return batch.events.length > 0 ? insertStatusEvents(trx, batch.events, now) : [];
+    const events = kept.events.length > 0 ? await insertStatusEvents(trx, kept.events, now) : [];
+    return { events, refused };
   });
 }
 
-async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePatch[]): Promise<void> {
+/** The batch without anything of the refused messages. */
+function withoutRefused(batch: StatusBatch, refused: ReadonlySet<string>): StatusBatch {
+  return {
+    patches: batch.patches.filter((p) => !refused.has(p.id)),
+    history: batch.history.filter((h) => !refused.has(h.message_id)),
+    newParts: batch.newParts.filter((p) => !refused.has(p.message_id)),
+    partUpdates: batch.partUpdates.filter((u) => !refused.has(u.messageId)),
+    events: batch.events.filter((e) => !refused.has(e.messageId)),
+  };
+}
+
+/** Applies the patches whose guard holds; returns the ids of those that applied. */
+async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePatch[]): Promise<string[]> {
   // Casts give PostgreSQL the column types (bare parameters in VALUES would be text); SQLite accepts them too.
   const rows = patches.map(
     (p) =>
@@ -83,9 +115,9 @@ async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePa
         p.nextAttemptAt ?? null
       } AS BIGINT), ${p.connector ?? null}, ${p.lastCode ?? null}, ${p.lastDetail ?? null}, CAST(${
         p.sentAt ?? null
-      } AS BIGINT), CAST(${p.finalAt ?? null} AS BIGINT))`,
+      } AS BIGINT), CAST(${p.finalAt ?? null} AS BIGINT), ${p.allowedFrom})`,
   );
-  await sql`
+  const result = await sql<{ id: string }>`
     UPDATE messages SET
       status = v.status,
       updated_at = v.updated_at,
@@ -99,15 +131,18 @@ async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePa
     FROM (
       SELECT column1 AS id, column2 AS status, column3 AS updated_at, column4 AS attempts,
              column5 AS next_attempt_at, column6 AS connector, column7 AS last_code,
-             column8 AS last_detail, column9 AS sent_at, column10 AS final_at
+             column8 AS last_detail, column9 AS sent_at, column10 AS final_at, column11 AS allowed_from
       FROM (VALUES ${sql.join(rows)}) AS vv
     ) AS v
-    WHERE messages.id = v.id`.execute(trx);
+    WHERE messages.id = v.id AND strpos(v.allowed_from, ',' || messages.status || ',') > 0
+    RETURNING messages.id`.execute(trx);
+  return result.rows.map((r) => r.id);
 }
 
-function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, now: number): PendingEvent[] {
-  for (const p of batch.patches) {
-    statements.patchMessage.run(
+function applyWithStatements(statements: SqliteStatements, full: StatusBatch, now: number): AppliedBatch {
+  const refused = new Set<string>();
+  for (const p of full.patches) {
+    const result = statements.patchMessage.run(
       p.status,
       p.updatedAt,
       p.attempts ?? null,
@@ -118,8 +153,11 @@ function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, n
       p.sentAt ?? null,
       p.finalAt ?? null,
       p.id,
+      p.allowedFrom,
     );
+    if (result.changes === 0) refused.add(p.id);
   }
+  const batch = refused.size === 0 ? full : withoutRefused(full, refused);
   for (const h of batch.history) {
     statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
   }
@@ -137,11 +175,11 @@ function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, n
   for (const u of batch.partUpdates) {
     statements.updatePart.run(u.status, u.code, u.updatedAt, u.messageId, u.partIndex);
   }
-  if (batch.events.length === 0) return [];
+  if (batch.events.length === 0) return { events: [], refused };
   const targets = statements.eventTargets.all(
     JSON.stringify(batch.events.map((e) => e.messageId)),
   ) as number[];
-  if (targets.length === 0) return [];
+  if (targets.length === 0) return { events: [], refused };
   targets.sort((a, b) => a - b);
   const candidates =
     targets.length === batch.events.length ? batch.events : targets.map((i) => batch.events[i]!);
@@ -149,5 +187,5 @@ function applyWithStatements(statements: SqliteStatements, batch: StatusBatch, n
     now,
     candidates: statusEventsJson(candidates),
   }) as Parameters<typeof toPendingEvent>[0][];
-  return rows.map(toPendingEvent).sort((a, b) => a.seq - b.seq);
+  return { events: rows.map(toPendingEvent).sort((a, b) => a.seq - b.seq), refused };
 }
