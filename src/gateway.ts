@@ -116,6 +116,7 @@ export class Gateway {
         databaseUrl: config.databaseUrl,
         dataDir: config.dataDir,
         sqliteSynchronous: config.sqlite.synchronous,
+        exclusive: true,
       }));
     try {
       const applied = await migrateToLatest(store);

@@ -7,7 +7,11 @@ export function registerMigrateCommand(program: Command): void {
   addServerOptions(program.command('migrate').description('bring the database schema up to date')).action(
     async (options: Record<string, unknown>) => {
       const config = loadConfig(overridesFrom(options));
-      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const store = await openStore({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        exclusive: true,
+      });
       try {
         const applied = await migrateToLatest(store);
         console.log(

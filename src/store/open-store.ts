@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockSqliteFile } from './data-dir-lock.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -35,6 +36,8 @@ export interface OpenStoreOptions {
   sqliteSynchronous?: 'full' | 'normal';
   /** Size of the PostgreSQL connection pool. */
   poolSize?: number;
+  /** Refuse to open a SQLite file another live process has open (the gateway and `migrate` do). */
+  exclusive?: boolean;
 }
 
 // bigint columns hold epoch milliseconds, well inside Number's exact range.
@@ -52,7 +55,14 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 function openSqlite(options: OpenStoreOptions): Store {
   const file = options.sqliteFile ?? join(options.dataDir ?? './data', 'smsgate.db');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file);
+  const lock = options.exclusive && file !== ':memory:' ? lockSqliteFile(file) : undefined;
+  let sqlite: SqliteDatabase.Database;
+  try {
+    sqlite = new SqliteDatabase(file);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
@@ -66,7 +76,10 @@ function openSqlite(options: OpenStoreOptions): Store {
     dialect: 'sqlite',
     sqlite,
     location: file,
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      lock?.release();
+    },
   };
 }
 

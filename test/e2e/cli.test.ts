@@ -494,3 +494,43 @@ describe('smsgate serve without SMSGATE_ADMIN_KEY', { timeout: 90_000 }, () => {
     }
   });
 });
+
+describe('one process per SQLite database', { timeout: 90_000 }, () => {
+  const dir = tempDir('lock');
+  after(async () => {
+    await killAllGateways();
+    dir.remove();
+  });
+
+  it('a second serve (or migrate) on the same data directory refuses to start and says why; after a SIGKILL the next start takes over', async () => {
+    const dataDir = join(dir.path, 'data');
+    const first = await GatewayProcess.start({ dataDir, adminKey: TEST_ADMIN_KEY, logLevel: 'warn' });
+    try {
+      const env = {
+        SMSGATE_DATA_DIR: dataDir,
+        SMSGATE_PORT: String(await freePort()),
+        SMSGATE_SMPP_PORT: '0',
+        SMSGATE_LOG_LEVEL: 'warn',
+      };
+      for (const command of [['serve'], ['migrate']]) {
+        const second = await runCli(command, env);
+        assert.equal(second.code, 1, `${command[0]}: ${second.stderr}`);
+        assert.match(second.stderr, /smsgate\.db is in use by another smsgate process \(pid \d+/);
+        assert.match(second.stderr, /one process per SQLite database/);
+      }
+      // The first one is untouched.
+      const list = await api(first.url, TEST_ADMIN_KEY, 'GET', '/v1/messages');
+      assert.equal(list.status, 200);
+    } finally {
+      await first.kill('SIGKILL');
+    }
+    // Killed: its lock is stale, and the next start takes it over.
+    const next = await first.restart();
+    try {
+      const list = await api(next.url, TEST_ADMIN_KEY, 'GET', '/v1/messages');
+      assert.equal(list.status, 200);
+    } finally {
+      await next.kill('SIGTERM');
+    }
+  });
+});
