@@ -24,7 +24,7 @@ export class TokenExpiredError extends ForbiddenError {
  * log; dialects answer with their own words.
  */
 export class NoUpstreamError extends GatewayError {
-  constructor(detail: string) {
-    super(500, 'no_upstream', detail);
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(500, 'no_upstream', detail, options);
   }
 }
