@@ -4,7 +4,8 @@ import { escapeXml } from './soap-xml.js';
  * The agent service's WSDL (document/literal, SOAP 1.1): one operation, `CampaignSMSRequest`, whose
  * input is the `CampaignSMSRequest` element of seed 004's sample and whose output is
  * `CampaignSMSResponse`. `GetInteractionUniqueIdResponse`, the element the seed's error rows
- * answer with, is declared too, so clients generated from it can read those answers.
+ * answer with, is declared too, as an element and as a message (node-soap, for one, looks a Body's
+ * element up among the messages), so clients generated from it can read those answers.
  * `endpoint` is the absolute URL the service answers at.
  */
 export function agentWsdl(endpoint: string): string {
@@ -45,6 +46,9 @@ export function agentWsdl(endpoint: string): string {
   </wsdl:message>
   <wsdl:message name="CampaignSMSResponse">
     <wsdl:part name="CampaignSMSResponse" element="tns:CampaignSMSResponse"/>
+  </wsdl:message>
+  <wsdl:message name="GetInteractionUniqueIdResponse">
+    <wsdl:part name="GetInteractionUniqueIdResponse" element="tns:GetInteractionUniqueIdResponse"/>
   </wsdl:message>
   <wsdl:portType name="Agent">
     <wsdl:operation name="CampaignSMSRequest">
