@@ -23,7 +23,16 @@ describe('campaign templates', () => {
   });
 
   it('a value is inserted as it is, never read as a template itself', () => {
-    assert.equal(fillTemplate('{{a}}{{b}}', new Map([['a', '{{b}}'], ['b', '$&']])), '{{b}}$&');
+    assert.equal(
+      fillTemplate(
+        '{{a}}{{b}}',
+        new Map([
+          ['a', '{{b}}'],
+          ['b', '$&'],
+        ]),
+      ),
+      '{{b}}$&',
+    );
   });
 });
 
@@ -85,7 +94,10 @@ describe('campaign ids and report days', () => {
     assert.equal(parseDay('1970-01-02', 'from'), 1);
     assert.equal(parseDay('2024-02-29', 'from'), 19782);
     for (const bad of ['2023-02-29', '2024-13-01', '2024-1-01', 'yesterday']) {
-      assert.throws(() => parseDay(bad, 'to'), (e: unknown) => e instanceof ValidationError && e.field === 'to');
+      assert.throws(
+        () => parseDay(bad, 'to'),
+        (e: unknown) => e instanceof ValidationError && e.field === 'to',
+      );
     }
   });
 });

@@ -29,6 +29,7 @@ import {
 const TELEPHONY =
   'Your Telephony provider is not defined, please contact Uniphore Support and read the following +link+';
 const UK = '+447911123456';
+const SUPPORT_URL = 'https://support.example.com/sms-gateway';
 
 /** The connectors a first gateway had; `old` is gone after the restart (its campaigns' settings "expired"). */
 const BEFORE = [
@@ -462,20 +463,28 @@ await describeEachDatabase(
 );
 
 await describeEachDatabase(
-  'Interact REST campaign SMS: a gateway without a master sender, and an internal error',
+  'Interact REST campaign SMS: a gateway with its own support page and no master sender; an internal error',
   (db) => {
     let store: TestStore;
     let gateway: Gateway;
     let tenant: InteractTenant;
     before(async () => {
       store = await db.open();
-      gateway = await startTestGateway(store);
+      gateway = await startTestGateway(store, { config: { interact: { moreInfoUrl: SUPPORT_URL } } });
       tenant = await provisionTenant(gateway);
       await createCampaign(gateway, tenant.auth, { id: 'c', text: 'x' });
     });
     after(async () => {
       await gateway.stop(false);
       await store.destroy();
+    });
+
+    it('401: moreInfoUrl is the configured support page', async () => {
+      assertUnauthorized(
+        await gateway.http.inject(restSms(tenant, 'c', { callerId: UK }, { headers: {} })),
+        /Tenant-Id/,
+        SUPPORT_URL,
+      );
     });
 
     it('500: sendFromMasterAccount with no master sender configured is the telephony-provider answer', async () => {

@@ -137,13 +137,17 @@ export function assertText(response: LightMyRequestResponse, status: number, bod
 }
 
 /** Asserts the seed's REST 401: JSON with code 0x7000000 and our moreInfoUrl, and the reason header. */
-export function assertUnauthorized(response: LightMyRequestResponse, reason?: RegExp): void {
+export function assertUnauthorized(
+  response: LightMyRequestResponse,
+  reason?: RegExp,
+  moreInfoUrl = '/interact/help',
+): void {
   assert.equal(response.statusCode, 401, response.body);
   assert.match(String(response.headers['content-type']), /^application\/json/);
   assert.deepEqual(response.json(), {
     code: '0x7000000',
     message: 'Request is unauthorized, missing or wrong credentials',
-    moreInfoUrl: '/interact/help',
+    moreInfoUrl,
   });
   const header = response.headers['unauthenticated-reason'];
   assert.equal(typeof header, 'string');
