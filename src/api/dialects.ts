@@ -3,4 +3,7 @@ import { interactDialect } from './dialects/interact/interact-dialect.js';
 import { nativeDialect } from './native/native-dialect.js';
 
 /** Every HTTP API the gateway speaks, in registration order. */
-export const DIALECTS: readonly Dialect[] = [nativeDialect, interactDialect];
+export const DIALECTS: readonly Dialect[] = [
+  nativeDialect,
+  interactDialect, // seed 004, /interact
+];

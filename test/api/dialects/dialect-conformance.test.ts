@@ -15,7 +15,11 @@ import { interactRestAdapter } from './interact-rest-adapter.js';
 import { interactSoapAdapter } from './interact-soap-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
 
-const ADAPTERS: readonly DialectAdapter[] = [nativeAdapter, interactRestAdapter, interactSoapAdapter];
+const ADAPTERS: readonly DialectAdapter[] = [
+  nativeAdapter,
+  interactRestAdapter, // seed 004, REST form
+  interactSoapAdapter, // seed 004, SOAP form
+];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
 const BODY_LIMIT = 2048;

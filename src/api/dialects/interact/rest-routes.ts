@@ -83,7 +83,7 @@ export function registerRestRoutes(
       throw new ValidationError('campaignId is required', 'campaignId');
     }
     const caller = given(body.callerId);
-    if (caller !== undefined && typeof caller !== 'string') throw new ValidationError('callerId', 'callerId');
+    if (caller !== undefined && typeof caller !== 'string') throw new ValidationError('callerId must be a string', 'callerId');
     const callerId = caller === undefined ? undefined : toE164(caller, 'callerId', region);
     const ttl = given(body.expiresInSeconds) ?? gateway.config.campaigns.tokenTtlSeconds;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECONDS) {
