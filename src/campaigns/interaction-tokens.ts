@@ -69,9 +69,4 @@ export class InteractionTokens {
   markSent(accountId: string, token: string, messageId: string): Promise<void> {
     return markSmsSent(this.store, accountId, token, messageId, Date.now());
   }
-
-  /** One of the account's interactions, if the token is one of its own. */
-  find(accountId: string, token: string): Promise<InteractionRow | undefined> {
-    return findInteraction(this.store, accountId, token);
-  }
 }
