@@ -42,6 +42,8 @@ export const CAPABILITIES = {
   'routes:manage': ['admin'],
   /** Give a sender number to one account (its replies are that account's alone). */
   'numbers:manage': ['admin'],
+  /** Pin a campaign to a connector, past the route table. */
+  'campaigns:choose-connector': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 

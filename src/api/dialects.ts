@@ -1,5 +1,9 @@
 import type { Dialect } from './dialect.js';
+import { interactDialect } from './dialects/interact/interact-dialect.js';
 import { nativeDialect } from './native/native-dialect.js';
 
 /** Every HTTP API the gateway speaks, in registration order. */
-export const DIALECTS: readonly Dialect[] = [nativeDialect];
+export const DIALECTS: readonly Dialect[] = [
+  nativeDialect,
+  interactDialect, // seed 004, /interact
+];

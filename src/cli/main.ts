@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerCampaignCommands } from './campaign-commands.js';
 import { registerMessagesCommand } from './messages-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
 import { registerRouteCommands } from './route-commands.js';
@@ -24,6 +25,7 @@ registerSmscSimCommand(program);
 registerAdminCommands(program);
 registerWebhookCommands(program);
 registerRouteCommands(program);
+registerCampaignCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);

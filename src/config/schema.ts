@@ -5,7 +5,18 @@ import { clickatellConnectorSchema } from '../connectors/clickatell/clickatell-c
 import { grandcomConnectorSchema } from '../connectors/grandcom/grandcom-config.js';
 import { httpConnectorSchema } from '../connectors/http/http-connector-config.js';
 import { smppConnectorSchema } from '../connectors/smpp/smpp-connector-config.js';
+import { parseSender } from '../core/phone-numbers.js';
 import { routeSchema } from '../routing/route-schema.js';
+
+/** Whether a configured sender is one a campaign could send from (a possible number will do). */
+function isSenderId(value: string): boolean {
+  try {
+    parseSender(value, 'masterSender', undefined, 'possible');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A destination-matching rule of the built-in simulator and what happens to matching messages. */
 const simRuleSchema = z
@@ -205,6 +216,38 @@ export const configSchema = z
       .prefault({}),
     connectors: z.array(connectorSchema).default([]),
     routes: z.array(routeSchema).default([]),
+    /** Campaign SMS (seed 004, docs/dialects/interact.md). */
+    campaigns: z
+      .object({
+        /**
+         * The sender of the system ("master") account, used when a campaign SMS asks for
+         * `sendFromMasterAccount`; without it such a request gets the telephony-provider 500.
+         */
+        masterSender: z
+          .string()
+          .trim()
+          .min(1)
+          .max(20)
+          .refine(isSenderId, 'an E.164 number, a short code or an alphanumeric sender id')
+          .optional(),
+        /** How long an interaction token (`jpToken`) lives when `generateToken` names no expiry. */
+        tokenTtlSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 3600)
+          .default(3600),
+      })
+      .strict()
+      .prefault({}),
+    /** The Interact campaign API (seed 004). */
+    interact: z
+      .object({
+        /** `moreInfoUrl` of its 401 answers; by default the gateway's own help page, `/interact/help`. */
+        moreInfoUrl: z.string().min(1).max(2000).default('/interact/help'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

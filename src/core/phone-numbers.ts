@@ -8,17 +8,31 @@ import { ValidationError } from './errors.js';
 import { gsm7Length, isGsm7Char } from './gsm7.js';
 
 /**
- * Normalises a recipient to E.164 (`+<country><number>`). National numbers are read in
- * `defaultRegion`; anything that is not a valid number for its country is refused with an error
- * that names the number and the field.
+ * How strictly a number is checked: `valid` (a number its country's plan assigns, what recipients
+ * must be) or `possible` (only the right length for its country, libphonenumber's `isPossible`):
+ * what operators accept as a sender, so seed 004's sample sender `+12121234567` (exchange 123 is
+ * never assigned) goes through.
  */
-export function toE164(input: string, field: string, defaultRegion?: string): string {
+export const NUMBER_CHECKS = ['valid', 'possible'] as const;
+export type NumberCheck = (typeof NUMBER_CHECKS)[number];
+
+/**
+ * Normalises a recipient to E.164 (`+<country><number>`). National numbers are read in
+ * `defaultRegion`; anything that is not a valid (or, with `check: 'possible'`, a possible) number
+ * for its country is refused with an error that names the number and the field.
+ */
+export function toE164(
+  input: string,
+  field: string,
+  defaultRegion?: string,
+  check: NumberCheck = 'valid',
+): string {
   // Parsing builds regular expressions from metadata on every call; recipients repeat (OTPs, alerts,
   // retried requests), so remember recent answers.
-  const cacheKey = `${defaultRegion ?? ''}|${input}`;
+  const cacheKey = `${check === 'valid' ? '' : 'p'}${defaultRegion ?? ''}|${input}`;
   const cached = recentNumbers.get(cacheKey);
   if (cached !== undefined) return cached;
-  const e164 = parseToE164(input, field, defaultRegion);
+  const e164 = parseToE164(input, field, defaultRegion, check);
   if (recentNumbers.size >= RECENT_NUMBERS_LIMIT) recentNumbers.delete(recentNumbers.keys().next().value!);
   recentNumbers.set(cacheKey, e164);
   return e164;
@@ -27,7 +41,12 @@ export function toE164(input: string, field: string, defaultRegion?: string): st
 const RECENT_NUMBERS_LIMIT = 50_000;
 const recentNumbers = new Map<string, string>();
 
-function parseToE164(input: string, field: string, defaultRegion?: string): string {
+function parseToE164(
+  input: string,
+  field: string,
+  defaultRegion: string | undefined,
+  check: NumberCheck,
+): string {
   const raw = input.trim();
   if (raw === '') throw new ValidationError(`${field} is empty`, field, 'invalid_number');
   const region =
@@ -47,7 +66,7 @@ function parseToE164(input: string, field: string, defaultRegion?: string): stri
       'invalid_number',
     );
   }
-  if (!parsed.isValid()) {
+  if (check === 'valid' ? !parsed.isValid() : !parsed.isPossible()) {
     throw new ValidationError(`${field} "${raw}" is not a valid phone number`, field, 'invalid_number');
   }
   return parsed.number;
@@ -108,14 +127,20 @@ export interface Sender {
 
 /**
  * Classifies and normalises a sender id: an E.164 number (or a national one in `defaultRegion`),
- * a short code (3–8 digits), or an alphanumeric id of at most 11 GSM characters.
+ * a short code (3–8 digits), or an alphanumeric id of at most 11 GSM characters. A number must be
+ * valid, or only possible with `check: 'possible'`.
  */
-export function parseSender(input: string, field: string, defaultRegion?: string): Sender {
+export function parseSender(
+  input: string,
+  field: string,
+  defaultRegion?: string,
+  check: NumberCheck = 'valid',
+): Sender {
   const raw = input.trim();
   if (raw === '') throw new ValidationError(`${field} is empty`, field, 'invalid_sender');
   if (/^\d{3,8}$/.test(raw)) return { value: raw, kind: 'shortcode' };
   if (/^\+?[\d\s().-]+$/.test(raw)) {
-    return { value: toE164(raw, field, defaultRegion), kind: 'international' };
+    return { value: toE164(raw, field, defaultRegion, check), kind: 'international' };
   }
   for (const ch of raw) {
     if (!isGsm7Char(ch)) {

@@ -1,3 +1,4 @@
+import type { NumberCheck } from './phone-numbers.js';
 import type { Priority } from './statuses.js';
 
 /** A send request in the gateway's own terms; every API dialect maps its body to this. */
@@ -26,6 +27,16 @@ export interface SendInput {
   readonly refs?: Readonly<Record<string, string>> | undefined;
   /** Per recipient, in `to` order: references only that recipient's message carries (a contact id). */
   readonly recipientRefs?: readonly (Readonly<Record<string, string>> | undefined)[] | undefined;
+  /**
+   * How a sender number is checked: `valid` (the default) or `possible`, as operators accept
+   * senders (seed 004's campaign senders). Recipients are always checked for validity.
+   */
+  readonly senderCheck?: NumberCheck | undefined;
+  /**
+   * Send through this connector instead of asking the route table (a campaign's connector, which
+   * only an admin sets); its messages record the route `(pinned)`. An unknown connector is a 400.
+   */
+  readonly connector?: string | undefined;
 }
 
 /** Field names as the caller's dialect spells them, so errors name what the caller sent. */

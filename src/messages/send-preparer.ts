@@ -92,7 +92,9 @@ export class SendPreparer {
     const recipients = errors.check(() => this.recipients(accountId, input, names, errors)) ?? [];
     const analysis = errors.check(() => this.analysis(input, names));
     const sender = errors.check(() =>
-      input.from !== undefined ? parseSender(input.from, names.from, config.defaultRegion) : null,
+      input.from !== undefined
+        ? parseSender(input.from, names.from, config.defaultRegion, input.senderCheck)
+        : null,
     );
     const scheduleAt = errors.check(() => scheduleOf(input, names, now));
     const validity = errors.check(() => validityOf(input, names, config.queue.defaultValiditySeconds));
@@ -106,10 +108,12 @@ export class SendPreparer {
     const refs = errors.check(() => refsOf(input));
     const routes = recipients.map((to, i) =>
       errors.check(() =>
-        this.router.resolve(
-          { to, accountId, channel: input.channel, sender: sender?.value ?? null },
-          recipients.length === 1 ? names.to : `${names.to}[${i}]`,
-        ),
+        input.connector !== undefined
+          ? this.router.pinned(input.connector, names.to)
+          : this.router.resolve(
+              { to, accountId, channel: input.channel, sender: sender?.value ?? null },
+              recipients.length === 1 ? names.to : `${names.to}[${i}]`,
+            ),
       ),
     );
     if (errors.errors.length > before) return undefined;

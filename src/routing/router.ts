@@ -1,6 +1,9 @@
 import { ValidationError } from '../core/errors.js';
 import { type RouteDefinition, routeConnectors, routeName } from './route-schema.js';
 
+/** The route name of messages sent through a connector chosen by the sender (`Router.pinned`). */
+export const PINNED_ROUTE = '(pinned)';
+
 export interface RouteChoice {
   readonly connector: string;
   /** Which route matched (its name), recorded on the message. */
@@ -115,6 +118,18 @@ export class Router {
       throw new ValidationError(`no route for ${what}`, field, 'no_route');
     }
     return { connector: this.pick(route), route: route.name };
+  }
+
+  /**
+   * A connector chosen by the sender rather than the table (a campaign's): `(pinned)` is its route
+   * name, which no route can have (parentheses are not allowed), so retries stay on it. Throws a
+   * 400 naming the field for a connector the gateway does not have.
+   */
+  pinned(connector: string, field = 'to'): RouteChoice {
+    if (!this.connectorNames.includes(connector)) {
+      throw new ValidationError(`no connector named "${connector}"`, field, 'unknown_connector');
+    }
+    return { connector, route: PINNED_ROUTE };
   }
 
   /**

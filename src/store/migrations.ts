@@ -503,6 +503,41 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0016_campaigns': {
+      async up(db: Kysely<unknown>) {
+        // Seed 004: campaigns by the account's own ids, and the interactions their tokens name.
+        await db.schema
+          .createTable('campaigns')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('sender', 'text')
+          .addColumn('connector', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('campaigns_pk', ['account_id', 'id'])
+          .execute();
+        await db.schema
+          .createTable('interactions')
+          .addColumn('token', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('campaign_id', 'text', (c) => c.notNull())
+          .addColumn('caller_id', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('expires_at', bigint, (c) => c.notNull())
+          .addColumn('sms_sent', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('sms_sent_at', bigint)
+          .addColumn('message_id', 'text')
+          .execute();
+        // The report reads an account's interactions by day.
+        await db.schema
+          .createIndex('interactions_account_created')
+          .on('interactions')
+          .columns(['account_id', 'created_at'])
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -26,6 +26,43 @@ export interface Database {
   sender_numbers: SenderNumbersTable;
   message_requests: MessageRequestsTable;
   message_refs: MessageRefsTable;
+  campaigns: CampaignsTable;
+  interactions: InteractionsTable;
+}
+
+/** A campaign (seed 004): an SMS text template an account sends to callers, by the id it chose. */
+export interface CampaignsTable {
+  account_id: string;
+  /** The account's own id for it (`campaign1`, `camp 1`): unique per account. */
+  id: string;
+  name: string | null;
+  /** With `{{placeholders}}` filled from a send's `additionalParams`. */
+  text: string;
+  /** Default sender (E.164, short code or alphanumeric); null: the connector's. */
+  sender: string | null;
+  /** The connector its messages must use (set by an admin); null: the route table decides. */
+  connector: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * One caller interaction (a call) of a campaign, named by its token (`jpToken`); the Deflected Call
+ * Report counts them and those that sent an SMS.
+ */
+export interface InteractionsTable {
+  token: string;
+  account_id: string;
+  campaign_id: string;
+  /** E.164; bound by `generateToken` or by the first SMS sent with the token. */
+  caller_id: string | null;
+  created_at: number;
+  expires_at: number;
+  /** 1 once an SMS was sent with the token (`smsSent = true`). */
+  sms_sent: ColumnType<number, number | undefined, number>;
+  sms_sent_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The last message sent with the token. */
+  message_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**

@@ -6,7 +6,24 @@ import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { startTestGateway, waitFor } from '../helpers/gateway.js';
 
 /** The only routes anyone may call without credentials (any method registered on them). */
-const PUBLIC_PATHS = new Set(['/health', '/ready']);
+const PUBLIC_PATHS = new Set([
+  '/health',
+  '/ready',
+  '/interact/help', // seed 004: what a 401's moreInfoUrl points at
+  '/interact/version/2/agent/soap/agent.wsdl', // seed 004: the WSDL
+]);
+
+/** The code of a 401 in the shape of the dialect owning the path (the native one by default). */
+function unauthenticatedCode(path: string, body: string): string | undefined {
+  if (path.startsWith('/interact/version/2/agent/soap')) return /<faultcode>([^<]*)</.exec(body)?.[1];
+  if (path.startsWith('/interact/')) return (JSON.parse(body) as { code?: string }).code;
+  return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+}
+
+/** What that code is per dialect. */
+function expectedUnauthenticatedCode(path: string): string {
+  return path.startsWith('/interact/') ? '0x7000000' : 'unauthenticated';
+}
 
 /**
  * Routes providers call: no API key, but each connector checks its own `callbackToken` (tested with
@@ -177,8 +194,8 @@ await describeEachDatabase(
         }
         if (expected === 401 && route.method !== 'HEAD') {
           assert.equal(
-            (response.json() as { error: { code: string } }).error.code,
-            'unauthenticated',
+            unauthenticatedCode(route.path, response.body),
+            expectedUnauthenticatedCode(route.path),
             `${route.method} ${url} error code`,
           );
         }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { can } from '../../accounts/access-policy.js';
 import { ValidationError } from '../../core/errors.js';
+import { messageIdOf } from '../../core/message-sid.js';
 import { MESSAGE_STATUSES } from '../../core/statuses.js';
 import { analyzeText, splitSegments } from '../../core/text-encoding.js';
 import type { Gateway } from '../../gateway.js';
@@ -86,7 +87,7 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
   });
 
   app.get<{ Params: { id: string } }>('/v1/messages/:id', { preHandler: auth }, async (request) => {
-    const detail = await gateway.messages.read(principalOf(request), request.params.id);
+    const detail = await gateway.messages.read(principalOf(request), messageIdOf(request.params.id));
     return messageView(detail.row, detail.history, detail.parts, detail.refs);
   });
 

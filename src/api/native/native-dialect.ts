@@ -6,6 +6,7 @@ import type { ErrorBody } from '../error-body.js';
 import { parseJsonBody } from '../formats/json.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { authenticateNative } from './auth.js';
+import { registerCampaignRoutes } from './campaign-routes.js';
 import { registerConnectorRoutes } from './connector-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
@@ -47,5 +48,6 @@ export const nativeDialect: Dialect = {
     registerInboundRoutes(scope, gateway);
     registerRouteRoutes(scope, gateway);
     registerNumberRoutes(scope, gateway);
+    registerCampaignRoutes(scope, gateway);
   },
 };

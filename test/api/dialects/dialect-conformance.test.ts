@@ -11,9 +11,15 @@ import type { Gateway } from '../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
 import { startTestGateway, waitFor } from '../../helpers/gateway.js';
 import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
+import { interactRestAdapter } from './interact-rest-adapter.js';
+import { interactSoapAdapter } from './interact-soap-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
 
-const ADAPTERS: readonly DialectAdapter[] = [nativeAdapter];
+const ADAPTERS: readonly DialectAdapter[] = [
+  nativeAdapter,
+  interactRestAdapter, // seed 004, REST form
+  interactSoapAdapter, // seed 004, SOAP form
+];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
 const BODY_LIMIT = 2048;
