@@ -1,0 +1,3 @@
+import type { FastifyInstance } from 'fastify';
+
+export function registerMetadataPages(_scope: FastifyInstance, _prefix: string): void {}
