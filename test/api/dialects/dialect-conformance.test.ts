@@ -12,8 +12,14 @@ import { describeEachDatabase, type TestStore } from '../../helpers/databases.js
 import { startTestGateway, waitFor } from '../../helpers/gateway.js';
 import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
+import { serviceStackSendSmsAdapter } from './servicestack-send-sms-adapter.js';
+import { serviceStackSmsSendAdapter } from './servicestack-sms-send-adapter.js';
 
-const ADAPTERS: readonly DialectAdapter[] = [nativeAdapter];
+const ADAPTERS: readonly DialectAdapter[] = [
+  nativeAdapter,
+  serviceStackSendSmsAdapter,
+  serviceStackSmsSendAdapter,
+];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
 const BODY_LIMIT = 2048;
