@@ -11,20 +11,30 @@ const SAMPLE_CONTENT_TYPES: Readonly<Record<ResponseFormat, string>> = {
   jsv: 'text/jsv',
 };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function html(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>${body}</body></html>`;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${html(title)}</title></head><body>${body}</body></html>`;
 }
 
 /** `/metadata`: every operation, with a link to its page in each format. */
 export function operationsPage(): string {
   const rows = OPERATIONS.map((operation) => {
     const links = RESPONSE_FORMATS.map(
-      (format) => `<a href="/${format}/metadata?op=${encodeURIComponent(operation.name)}">${format.toUpperCase()}</a>`,
+      (format) =>
+        `<a href="/${format}/metadata?op=${encodeURIComponent(operation.name)}">${format.toUpperCase()}</a>`,
     ).join(' ');
-    return `<tr><th>${escape(operation.name)}</th><td>${links}</td><td>${escape(operation.request.description ?? '')}</td></tr>`;
+    return `<tr><th>${html(operation.name)}</th><td>${links}</td><td>${html(operation.request.description ?? '')}</td></tr>`;
   }).join('');
   return page(
     'smsgate ServiceStack operations',
@@ -40,16 +50,23 @@ export function operationRoutes(operation: ServiceStackOperation): { path: strin
     { path: `/api/${operation.name}`, summary: 'predefined route (JSON)' },
     ...RESPONSE_FORMATS.flatMap((format) => [
       { path: `/${format}/reply/${operation.name}`, summary: `predefined route (${format.toUpperCase()})` },
-      { path: `/${format}/oneway/${operation.name}`, summary: 'predefined route: stored and queued, 204 No Content' },
+      {
+        path: `/${format}/oneway/${operation.name}`,
+        summary: 'predefined route: stored and queued, 204 No Content',
+      },
     ]),
   ];
 }
 
 /** `/{format}/metadata?op=Name`: the operation's routes, DTO tables and samples in `format`. */
-export function operationPage(operation: ServiceStackOperation, format: ResponseFormat, host: string): string {
+export function operationPage(
+  operation: ServiceStackOperation,
+  format: ResponseFormat,
+  host: string,
+): string {
   const roles = operation.roles.map((role) => role.charAt(0).toUpperCase() + role.slice(1)).join(', ');
   const routes = operationRoutes(operation)
-    .map((route) => `<tr><td>POST</td><td>${escape(route.path)}</td><td>${escape(route.summary)}</td></tr>`)
+    .map((route) => `<tr><td>POST</td><td>${html(route.path)}</td><td>${html(route.summary)}</td></tr>`)
     .join('');
   const tables = [...dtoTypes(operation.request), ...dtoTypes(operation.response)]
     .map((type) => parameterTable(type))
@@ -65,13 +82,13 @@ export function operationPage(operation: ServiceStackOperation, format: Response
   return page(
     `${operation.name} ${format.toUpperCase()}`,
     `<p><a href="/metadata">&lt;back to all web services</a></p>` +
-      `<h2>${escape(operation.name)}</h2><p>${escape(operation.request.description ?? '')}</p>` +
-      `<p>Requires Authentication. Requires any of the roles: ${escape(roles)}</p>` +
+      `<h2>${html(operation.name)}</h2><p>${html(operation.request.description ?? '')}</p>` +
+      `<p>Requires Authentication. Requires any of the roles: ${html(roles)}</p>` +
       `<p>The following routes are available for this service:</p><table id="routes">${routes}</table>` +
       tables +
       `<p>To override the Content-type in your clients, use the HTTP Accept Header, append the .${format} suffix or ?format=${format}</p>` +
       `<h3>HTTP + ${format.toUpperCase()}</h3><p>The following are sample HTTP requests and responses. The placeholders shown need to be replaced with actual values.</p>` +
-      `<pre class="request">${escape(request)}</pre><pre class="response">${escape(response)}</pre>`,
+      `<pre class="request">${html(request)}</pre><pre class="response">${html(response)}</pre>`,
   );
 }
 
@@ -79,11 +96,11 @@ function parameterTable(type: DtoType): string {
   const rows = type.members
     .map(
       (member) =>
-        `<tr><td>${escape(member.name)}</td><td>${type.description ? 'body' : 'form'}</td><td>${escape(typeLabel(member.type))}</td><td>No</td><td>${escape(member.description ?? '')}</td></tr>`,
+        `<tr><td>${html(member.name)}</td><td>${type.description ? 'body' : 'form'}</td><td>${html(typeLabel(member.type))}</td><td>No</td><td>${html(member.description ?? '')}</td></tr>`,
     )
     .join('');
   return (
-    `<h3>${escape(type.name)} Parameters:</h3><table class="parameters"><tr><th>Name</th><th>Parameter</th>` +
+    `<h3>${html(type.name)} Parameters:</h3><table class="parameters"><tr><th>Name</th><th>Parameter</th>` +
     `<th>Data Type</th><th>Required</th><th>Description</th></tr>${rows}</table>`
   );
 }
