@@ -36,10 +36,13 @@ export async function sendReported(
   errors: FieldErrors,
 ): Promise<SendOutcome> {
   if (errors.errors.length > 0) {
-    const named = new Set(errors.errors.map((error) => error.field));
+    const named = errors.errors.map((error) => error.field ?? '');
     const more = new FieldErrors();
     more.check(() => call.gateway.messages.validate(call.principal, inputs, names));
-    for (const error of more.errors) if (!named.has(error.field)) errors.errors.push(error);
+    // A field the dialect could not read is reported once, not again for what is missing inside it.
+    const covered = (field: string) =>
+      named.some((n) => field === n || field.startsWith(`${n}.`) || field.startsWith(`${n}[`));
+    for (const error of more.errors) if (!covered(error.field ?? '')) errors.errors.push(error);
     throw errors.errors.length === 1 ? errors.errors[0]! : new ValidationErrors(errors.errors);
   }
   return call.gateway.messages.send(call.principal, inputs, { names });
