@@ -57,7 +57,8 @@ export function registerServiceStackRoutes(
       url: path,
       config: routeConfig(context),
       handler: async (request) => {
-        const name = operationOf(request)?.name ?? operationParam(request)?.name ?? path;
+        await requireKnownOperation(request);
+        const name = operationOf(request)!.name;
         throw new NotImplementedError(`${name} is called with POST, not ${request.method}`);
       },
     });

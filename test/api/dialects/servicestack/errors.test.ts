@@ -313,7 +313,11 @@ await describeEachDatabase(
       assertStatus(text, 415, 'UnsupportedMediaType');
       // Batches (an operation name with []) are not served.
       for (const url of ['/json/reply/SMSSend[]', '/api/SendSmsRequest%5B%5D']) {
-        assertStatus(await refused(() => post(url, 'application/json', '[{}]')), 405, 'NotImplementedException');
+        assertStatus(
+          await refused(() => post(url, 'application/json', '[{}]')),
+          405,
+          'NotImplementedException',
+        );
       }
       // Operation names match in any case, as ServiceStack's do.
       const lower = await post('/api/smssend', 'application/json', '{}');
