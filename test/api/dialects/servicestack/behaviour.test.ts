@@ -12,7 +12,8 @@ import type { Gateway } from '../../../../src/gateway.js';
 import { FakeClickatell } from '../../../fakes/fake-clickatell.js';
 import { FakeGrandcom } from '../../../fakes/fake-grandcom.js';
 import { describeEachDatabase, type TestStore } from '../../../helpers/databases.js';
-import { startTestGateway } from '../../../helpers/gateway.js';
+import { startTestGateway, waitFor } from '../../../helpers/gateway.js';
+import { freshNumber, SENDER, simulateInbound } from '../../../inbound/support.js';
 import { getMessage, type Headers, NUMBERS, waitForStatus } from '../../support.js';
 import { member, newAccount, readBody } from './support.js';
 
@@ -268,6 +269,28 @@ await describeEachDatabase(
       assert.equal(sent.statusCode, 200, sent.body);
       const entry = (sent.json() as Groups).SMPPMsgResponse!.messages[0]!;
       assert.equal((await waitForStatus(gateway, entry.apiMessageId, 'delivered', auth)).clientRef, 'mp-1');
+    });
+
+    it('ReplyIsRequired uses the reply correlation: the message awaits a reply until the recipient answers', async () => {
+      const customer = freshNumber();
+      const response = await post(
+        '/api/sendmessage/immediate',
+        { 'content-type': 'text/jsv' },
+        `{SMSModel:{From:{PhoneNumber:${SENDER}},To:[{PhoneNumber:${customer}}],MessageBody:Reply YES to confirm,ReplyIsRequired:True,ReplyIsAllowed:True}}`,
+      );
+      assert.equal(response.statusCode, 200, response.body);
+      const id = String(readBody(response).Reference);
+      const sent = await waitForStatus(gateway, id, 'delivered', auth);
+      assert.equal((sent as unknown as { awaitingReply: boolean }).awaitingReply, true);
+      await simulateInbound(gateway, { from: customer, to: SENDER, text: 'YES' });
+      await waitFor(
+        async () =>
+          ((await getMessage(gateway, id, auth)) as unknown as { awaitingReply: boolean }).awaitingReply
+            ? undefined
+            : true,
+        10_000,
+        'the reply to be correlated',
+      );
     });
 
     it('oneway routes store and queue, then answer 204 with no body; reply routes have the message stored when they answer', async () => {
