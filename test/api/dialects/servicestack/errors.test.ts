@@ -12,7 +12,7 @@ import type { Gateway } from '../../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../../../helpers/gateway.js';
 import { countStoredMessages, getMessage, type Headers, NUMBERS } from '../../support.js';
-import { assertStatus, newAccount, newTenant, readBody } from './support.js';
+import { assertStatus, newAccount, newTenant, readBody, setLimits } from './support.js';
 
 const SEND_SMS_NS = 'http://schemas.datacontract.org/2004/07/digitaluapi.ServiceModel';
 
@@ -322,6 +322,42 @@ await describeEachDatabase(
       // Operation names match in any case, as ServiceStack's do.
       const lower = await post('/api/smssend', 'application/json', '{}');
       assertStatus(lower, 400);
+    });
+
+    it('limits enforced after reading are named as the caller spells them: no price for one recipient, a sender not allowed', async () => {
+      const prepaid = await newAccount(gateway);
+      const admin = (method: 'PUT' | 'PATCH' | 'POST', url: string, body: unknown) =>
+        gateway.http.inject({
+          method,
+          url,
+          headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
+      assert.equal(
+        (await admin('PUT', '/v1/prices', { prices: [{ prefix: '+44', price: 0.05 }] })).statusCode,
+        200,
+      );
+      await setLimits(gateway, prepaid.accountId, { prepaid: true, allowedSenders: ['+447911123999'] });
+      assert.equal(
+        (await admin('POST', `/v1/accounts/${prepaid.accountId}/balance`, { amount: 10 })).statusCode,
+        200,
+      );
+      const body = (from: string) =>
+        JSON.stringify({
+          smsModel: {
+            from: { phoneNumber: from },
+            to: [{ phoneNumber: NUMBERS.delivered }, { phoneNumber: '+33612345678' }],
+            messageBody: 'priced',
+          },
+        });
+      const noPrice = await refused(() =>
+        post('/api/sendmessage', 'application/json', body('+447911123999'), prepaid.auth),
+      );
+      assert.deepEqual(fields(noPrice, 403), [['SMSModel.To[1].PhoneNumber', 'NoPrice']]);
+      const sender = await refused(() =>
+        post('/api/sendmessage', 'application/json', body('+447911123998'), prepaid.auth),
+      );
+      assert.deepEqual(fields(sender, 403), [['SMSModel.From.PhoneNumber', 'SenderNotAllowed']]);
     });
 
     it('ReplyIsRequired: an alphanumeric sender is a 400 (nobody can answer it); a number awaits its reply', async () => {
