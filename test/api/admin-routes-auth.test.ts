@@ -6,7 +6,12 @@ import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { startTestGateway, waitFor } from '../helpers/gateway.js';
 
 /** The only routes anyone may call without credentials (any method registered on them). */
-const PUBLIC_PATHS = new Set(['/health', '/ready']);
+const PUBLIC_PATHS = new Set([
+  '/health',
+  '/ready',
+  // ServiceStack's metadata pages, public as ServiceStack serves them (docs/dialects/servicestack.md)
+  ...['/metadata', '/json/metadata', '/xml/metadata', '/jsv/metadata'],
+]);
 
 /**
  * Routes providers call: no API key, but each connector checks its own `callbackToken` (tested with
@@ -80,6 +85,20 @@ let addressCounter = 0;
 function freshAddress(): string {
   addressCounter++;
   return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+}
+
+/**
+ * The code of a 401 in the shape of the API that answered: native `{"error":{"code"}}`, or a
+ * ServiceStack `ResponseStatus` (any format) with `ErrorCode` `Unauthorized`, read as `unauthenticated`.
+ */
+function unauthenticatedCode(response: {
+  headers: Record<string, unknown>;
+  body: string;
+}): string | undefined {
+  if (/ResponseStatus/i.test(response.body)) {
+    return /ErrorCode["<>:]*Unauthorized/i.test(response.body) ? 'unauthenticated' : undefined;
+  }
+  return (JSON.parse(response.body) as { error?: { code?: string } }).error?.code;
 }
 
 /** A body that would pass validation on the routes that take one, so the 401 is not a 400 in disguise. */
@@ -176,11 +195,7 @@ await describeEachDatabase(
           continue;
         }
         if (expected === 401 && route.method !== 'HEAD') {
-          assert.equal(
-            (response.json() as { error: { code: string } }).error.code,
-            'unauthenticated',
-            `${route.method} ${url} error code`,
-          );
+          assert.equal(unauthenticatedCode(response), 'unauthenticated', `${route.method} ${url} error code`);
         }
       }
       assert.deepEqual(failures, [], `routes answering without credentials:\n${failures.join('\n')}`);

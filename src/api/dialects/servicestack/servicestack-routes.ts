@@ -48,7 +48,9 @@ export function registerServiceStackRoutes(
 ): void {
   const auth = dialectAuth(dialect, gateway);
   const register = (path: string, context: RouteContext) => {
-    const preHandler = context.operation ? [auth] : [requireKnownOperation, auth];
+    // Credentials first, as on every route of the gateway: without them, not even whether an
+    // operation exists is told.
+    const preHandler = context.operation ? [auth] : [auth, requireKnownOperation];
     scope.post(path, { config: routeConfig(context), preHandler }, (request, reply) =>
       run(request, reply, gateway, context.mode),
     );
@@ -56,6 +58,7 @@ export function registerServiceStackRoutes(
       method: [...OTHER_METHODS],
       url: path,
       config: routeConfig(context),
+      preHandler: [auth],
       handler: async (request) => {
         await requireKnownOperation(request);
         const name = operationOf(request)!.name;
