@@ -158,10 +158,16 @@ export class Gateway {
           );
         }
       }
-      const router = new Router(config.routes, [...connectors.keys()], (name) => {
-        const state = connectors.get(name)?.status().state;
-        return state !== 'down' && state !== 'stopped';
-      });
+      const router = new Router(
+        config.routes,
+        [...connectors.keys()],
+        (name) => {
+          const state = connectors.get(name)?.status().state;
+          return state !== 'down' && state !== 'stopped';
+        },
+        Math.random,
+        (name) => connectors.get(name)?.type,
+      );
       const routesSource = await applySavedRoutes(store, router, logger);
       dispatcher = new Dispatcher({
         store,

@@ -77,6 +77,22 @@ export class AccessPolicy {
     return [];
   }
 
+  /**
+   * Whether the principal may act for this tenant (the seeds' `LicenseeId`): its own account's
+   * tenant; also, for a partner, a tenant it manages; for an admin, any tenant there is. The same
+   * reads whatever the answer, so a refusal says nothing about whether the tenant exists.
+   */
+  async actsForTenant(principal: Principal, tenantId: string): Promise<boolean> {
+    const [account, managed, tenant] = await Promise.all([
+      findAccount(this.store, principal.accountId),
+      this.managedTenants(principal),
+      findTenant(this.store, tenantId),
+    ]);
+    if (account?.tenant_id === tenantId) return true;
+    if (managed === 'all') return tenant !== undefined;
+    return managed.some((t) => t.id === tenantId);
+  }
+
   /** Throws unless the principal may create tenants. */
   requireTenantCreation(principal: Principal): void {
     requireCapability(principal, 'tenants:create', 'Only admins and partners create tenants');

@@ -24,8 +24,15 @@ export class Authenticator {
 
   constructor(private readonly store: Store) {}
 
-  /** Resolves an `Authorization` header (Bearer key, or Basic accountId:key). */
-  async fromAuthorizationHeader(header: string | undefined): Promise<Principal> {
+  /**
+   * Resolves an `Authorization` header (Bearer key, or Basic accountId:key). With
+   * `basicKeyAsUserName`, Basic may also carry the key as the user name with an empty password,
+   * as ServiceStack's API key clients send it.
+   */
+  async fromAuthorizationHeader(
+    header: string | undefined,
+    options: { readonly basicKeyAsUserName?: boolean } = {},
+  ): Promise<Principal> {
     if (!header) throw new AuthenticationError('Missing credentials: send "Authorization: Bearer <api key>"');
     const space = header.indexOf(' ');
     const scheme = space > 0 ? header.slice(0, space).toLowerCase() : '';
@@ -35,6 +42,9 @@ export class Authenticator {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw new AuthenticationError('Basic credentials must be <account id>:<api key>');
+      if (options.basicKeyAsUserName && colon === decoded.length - 1) {
+        return this.fromApiKey(decoded.slice(0, colon));
+      }
       const principal = await this.fromApiKey(decoded.slice(colon + 1));
       if (principal.accountId !== decoded.slice(0, colon)) throw new AuthenticationError();
       return principal;

@@ -25,15 +25,21 @@ export class PriceList {
 
   /**
    * What sending `segments` segments to each destination costs, in micros; throws 403 naming the
-   * recipient field when a destination has no price (a prepaid account cannot send there).
+   * recipient field when a destination has no price (a prepaid account cannot send there):
+   * `recipient(i)` when given (a dialect's own naming), else `field` or `field[i]`.
    */
-  async cost(destinations: readonly string[], segments: number, field: string): Promise<number> {
+  async cost(
+    destinations: readonly string[],
+    segments: number,
+    field: string,
+    recipient?: (index: number) => string,
+  ): Promise<number> {
     const prices = await this.load();
     let total = 0;
     destinations.forEach((to, i) => {
       const price = prices.find((p) => to.startsWith(p.prefix));
       if (!price) {
-        const name = destinations.length === 1 ? field : `${field}[${i}]`;
+        const name = recipient ? recipient(i) : destinations.length === 1 ? field : `${field}[${i}]`;
         throw new ForbiddenError(
           `${name} ${to} has no price, so a prepaid account cannot send there`,
           'no_price',

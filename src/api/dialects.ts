@@ -1,9 +1,12 @@
 import type { Dialect } from './dialect.js';
 import { interactDialect } from './dialects/interact/interact-dialect.js';
+import { serviceStackDialect } from './dialects/servicestack/servicestack-dialect.js';
 import { nativeDialect } from './native/native-dialect.js';
 
 /** Every HTTP API the gateway speaks, in registration order. */
 export const DIALECTS: readonly Dialect[] = [
   nativeDialect,
-  interactDialect, // seed 004, /interact
+  interactDialect, // the Interact campaign API, /interact
+  // ServiceStack: SendSmsRequest and SMSSend
+  serviceStackDialect,
 ];

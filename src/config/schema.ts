@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsSchema } from '../accounts/opt-out-keywords.js';
 import { clickatellConnectorSchema } from '../connectors/clickatell/clickatell-config.js';
+import { dialectGroupField } from '../connectors/dialect-group.js';
 import { grandcomConnectorSchema } from '../connectors/grandcom/grandcom-config.js';
 import { httpConnectorSchema } from '../connectors/http/http-connector-config.js';
 import { smppConnectorSchema } from '../connectors/smpp/smpp-connector-config.js';
@@ -50,6 +51,8 @@ const simConnectorSchema = z
     /** Maximum submissions in flight at once (the connector's window). */
     window: z.number().int().min(1).max(100_000).default(1000),
     rules: z.array(simRuleSchema).default(DEFAULT_SIM_RULES),
+    /** The group seed 000's SmsMsgResponse reports this connector's messages under. */
+    ...dialectGroupField,
   })
   .strict();
 

@@ -18,6 +18,12 @@ export interface SendInput {
   readonly callbackFormat?: string | undefined;
   /** A channel or provider the caller asks for; routes may match on it (seed 000's `channel`). */
   readonly channel?: string | undefined;
+  /**
+   * A connector type the caller asks for (seed 000's `channel` naming a provider family): unless
+   * the route the message matches names a `channel`, the first connector of this type that is up
+   * takes it; with no connector of the type, routing decides as usual.
+   */
+  readonly connectorType?: string | undefined;
   /** The sender expects an answer: the message shows `awaitingReply` until one arrives. */
   readonly replyRequired?: boolean | undefined;
   /**
@@ -49,6 +55,11 @@ export interface FieldNames {
   callbackUrl: string;
   clientRef: string;
   metadata: string;
+  /**
+   * The field of recipient `index` when a send has several (default `${to}[index]`): dialects whose
+   * recipients are objects name the number inside them (`SMSModel.To[2].PhoneNumber`).
+   */
+  recipient?: (index: number) => string;
 }
 
 export const NATIVE_FIELD_NAMES: FieldNames = {

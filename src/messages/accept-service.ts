@@ -101,6 +101,7 @@ export class AcceptService {
             send.messages.map((m) => m.to),
             send.analysis.segments,
             nameOf(i).to,
+            nameOf(i).recipient,
           );
         }
         giveBackBalance = await this.limits.reserveBalance(accountId, costMicros);

@@ -17,6 +17,7 @@ import {
   type MessageFilter,
   type MessageRow,
   type PartRow,
+  readConnectors,
   readStatuses,
 } from '../store/queries/messages-read.js';
 import type { WebhookDeliverer } from '../webhooks/webhook-deliverer.js';
@@ -128,6 +129,19 @@ export class MessageService {
       return { replayed: result.replayed, sends: [], legacyBody: result.body };
     }
     return { replayed: result.replayed, sends: stored.sends };
+  }
+
+  /**
+   * Validates sends exactly as `send` does, storing nothing: for a dialect that found bad fields of
+   * its own and must report the gateway's too, all in one answer. Throws the 400s `send` would.
+   */
+  validate(principal: Principal, inputs: readonly SendInput[], names: readonly FieldNames[]): void {
+    this.preparer.prepareAll(principal.accountId, inputs, names);
+  }
+
+  /** The connector each message is on now (after a failover, the one that took it over). */
+  connectorsOf(accountId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    return readConnectors(this.store, accountId, ids);
   }
 
   /**

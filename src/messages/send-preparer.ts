@@ -19,7 +19,8 @@ const MAX_CLIENT_REF_LENGTH = 256;
 /** As for account webhook URLs. */
 export const MAX_CALLBACK_URL_LENGTH = 2000;
 const MAX_REFS = 32;
-const MAX_REF_VALUE_LENGTH = 2000;
+/** Longest ref value kept (dialects check theirs against it to name their own field). */
+export const MAX_REF_VALUE_LENGTH = 2000;
 const REF_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** One accepted message as reported back to the caller. */
@@ -111,8 +112,14 @@ export class SendPreparer {
         input.connector !== undefined
           ? this.router.pinned(input.connector, names.to)
           : this.router.resolve(
-              { to, accountId, channel: input.channel, sender: sender?.value ?? null },
-              recipients.length === 1 ? names.to : `${names.to}[${i}]`,
+              {
+                to,
+                accountId,
+                channel: input.channel,
+                connectorType: input.connectorType,
+                sender: sender?.value ?? null,
+              },
+              recipientField(names, i, recipients.length === 1),
             ),
       ),
     );
@@ -221,7 +228,7 @@ export class SendPreparer {
     const single = input.to.length === 1;
     const recipients: string[] = [];
     input.to.forEach((raw, i) => {
-      const field = single ? names.to : `${names.to}[${i}]`;
+      const field = recipientField(names, i, single);
       const to = errors.check(() => {
         const number = toE164(String(raw), field, config.defaultRegion);
         if (this.optOuts.isOptedOut(accountId, number)) {
@@ -252,6 +259,12 @@ export class SendPreparer {
     }
     return analysis;
   }
+}
+
+/** How errors name recipient `index`: the send's `to` field when it is the only one. */
+function recipientField(names: FieldNames, index: number, single: boolean): string {
+  if (names.recipient) return names.recipient(index);
+  return single ? names.to : `${names.to}[${index}]`;
 }
 
 function scheduleOf(input: SendInput, names: FieldNames, now: number): number | null {

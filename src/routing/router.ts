@@ -16,6 +16,12 @@ export interface RouteRequest {
   readonly accountId?: string | undefined;
   readonly channel?: string | undefined;
   readonly sender?: string | null | undefined;
+  /**
+   * A connector type asked for (seed 000's `channel` naming a provider family): unless the matching
+   * route names a `channel`, the first connector of this type that is up takes the message (route
+   * `type=<type>`); with none of that type, the route table decides as usual.
+   */
+  readonly connectorType?: string | undefined;
 }
 
 interface CompiledRoute {
@@ -43,6 +49,8 @@ export class Router {
     /** Whether a connector can take messages now (a connector that is down is skipped). */
     private readonly isUp: (connector: string) => boolean = () => true,
     private readonly random: () => number = Math.random,
+    /** A connector's type (`sim`, `smpp`, `clickatell`, …), for requests naming a `connectorType`. */
+    private readonly typeOf: (connector: string) => string | undefined = () => undefined,
   ) {
     this.replace(routes);
   }
@@ -102,6 +110,10 @@ export class Router {
 
   /** Chooses route and connector for a message; throws a 400 naming the field when nothing routes it. */
   resolve(request: RouteRequest, field = 'to'): RouteChoice {
+    if (request.connectorType !== undefined) {
+      const byType = this.byType(request);
+      if (byType) return byType;
+    }
     if (this.routes.length === 0) {
       const first = this.connectorNames[0];
       if (first) return { connector: first, route: 'default' };
@@ -118,6 +130,16 @@ export class Router {
       throw new ValidationError(`no route for ${what}`, field, 'no_route');
     }
     return { connector: this.pick(route), route: route.name };
+  }
+
+  /** For a request naming a connector type: its connector, unless a route for its channel decides. */
+  private byType(request: RouteRequest): RouteChoice | undefined {
+    const route = this.routes.find((r) => matches(r.definition, request));
+    if (route?.definition.channel !== undefined) return undefined;
+    const type = request.connectorType!.toLowerCase();
+    const ofType = this.connectorNames.filter((c) => this.typeOf(c)?.toLowerCase() === type);
+    if (ofType.length === 0) return undefined;
+    return { connector: ofType.find((c) => this.isUp(c)) ?? ofType[0]!, route: `type=${type}` };
   }
 
   /**

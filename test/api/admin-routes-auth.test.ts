@@ -9,16 +9,11 @@ import { startTestGateway, waitFor } from '../helpers/gateway.js';
 const PUBLIC_PATHS = new Set([
   '/health',
   '/ready',
-  '/interact/help', // seed 004: what a 401's moreInfoUrl points at
-  '/interact/version/2/agent/soap/agent.wsdl', // seed 004: the WSDL
+  '/interact/help', // the Interact API: what a 401's moreInfoUrl points at
+  '/interact/version/2/agent/soap/agent.wsdl', // the Interact API's WSDL
+  // ServiceStack's metadata pages, public as ServiceStack serves them (docs/dialects/servicestack.md)
+  ...['/metadata', '/json/metadata', '/xml/metadata', '/jsv/metadata'],
 ]);
-
-/** The code of a 401 in the shape of the dialect owning the path (the native one by default). */
-function unauthenticatedCode(path: string, body: string): string | undefined {
-  if (path.startsWith('/interact/version/2/agent/soap')) return /<faultcode>([^<]*)</.exec(body)?.[1];
-  if (path.startsWith('/interact/')) return (JSON.parse(body) as { code?: string }).code;
-  return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
-}
 
 /** What that code is per dialect. */
 function expectedUnauthenticatedCode(path: string): string {
@@ -97,6 +92,25 @@ let addressCounter = 0;
 function freshAddress(): string {
   addressCounter++;
   return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+}
+
+/**
+ * The code of a 401 in the shape of the API that answered: native `{"error":{"code"}}`, or a
+ * ServiceStack `ResponseStatus` (any format) with `ErrorCode` `Unauthorized`, read as `unauthenticated`.
+ */
+/**
+ * The code of a 401 in the shape of the dialect owning the path: the Interact API's SOAP fault or
+ * JSON, a ServiceStack `ResponseStatus` (any format) with `ErrorCode` `Unauthorized` read as
+ * `unauthenticated`, else the native error.
+ */
+function unauthenticatedCode(path: string, response: { headers: Record<string, unknown>; body: string }) {
+  if (path.startsWith('/interact/version/2/agent/soap'))
+    return /<faultcode>([^<]*)</.exec(response.body)?.[1];
+  if (path.startsWith('/interact/')) return (JSON.parse(response.body) as { code?: string }).code;
+  if (/ResponseStatus/i.test(response.body)) {
+    return /ErrorCode["<>:]*Unauthorized/i.test(response.body) ? 'unauthenticated' : undefined;
+  }
+  return (JSON.parse(response.body) as { error?: { code?: string } }).error?.code;
 }
 
 /** A body that would pass validation on the routes that take one, so the 401 is not a 400 in disguise. */
@@ -194,7 +208,7 @@ await describeEachDatabase(
         }
         if (expected === 401 && route.method !== 'HEAD') {
           assert.equal(
-            unauthenticatedCode(route.path, response.body),
+            unauthenticatedCode(route.path, response),
             expectedUnauthenticatedCode(route.path),
             `${route.method} ${url} error code`,
           );

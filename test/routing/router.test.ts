@@ -60,6 +60,46 @@ describe('route table', () => {
     assert.equal(router.resolve({ to: '+1', channel: 'SMS' }).connector, 'c');
   });
 
+  it('a requested connector type takes the first connector of that type that is up, unless a channel route decides', () => {
+    const types: Record<string, string> = { a: 'sim', b: 'grandcom', c: 'grandcom' };
+    const up = new Set(['a', 'b', 'c']);
+    const router = new Router(
+      routes({ channel: 'smpp', connector: 'a', name: 'smpp-route' }, { prefix: '+44', connector: 'a' }),
+      CONNECTORS,
+      (c) => up.has(c),
+      Math.random,
+      (c) => types[c],
+    );
+    assert.deepEqual(router.resolve({ to: '+4420', channel: 'grandcom', connectorType: 'GrandCom' }), {
+      connector: 'b',
+      route: 'type=grandcom',
+    });
+    // Even where the table has no route for the destination.
+    assert.equal(
+      router.resolve({ to: '+33123', channel: 'grandcom', connectorType: 'grandcom' }).connector,
+      'b',
+    );
+    up.delete('b');
+    assert.equal(
+      router.resolve({ to: '+4420', channel: 'grandcom', connectorType: 'grandcom' }).connector,
+      'c',
+    );
+    // The route the message matches (the most specific) naming the channel wins over the type.
+    assert.deepEqual(router.resolve({ to: '+33123', channel: 'smpp', connectorType: 'grandcom' }), {
+      connector: 'a',
+      route: 'smpp-route',
+    });
+    // No connector of the type: the table decides, as without one.
+    assert.deepEqual(router.resolve({ to: '+4420', channel: 'clickatell', connectorType: 'clickatell' }), {
+      connector: 'a',
+      route: '+44',
+    });
+    assert.throws(
+      () => router.resolve({ to: '+33123', channel: 'clickatell', connectorType: 'clickatell' }),
+      /no route/,
+    );
+  });
+
   it('validates connectors, actions and names', () => {
     const router = new Router([], CONNECTORS);
     assert.throws(

@@ -4,6 +4,7 @@ import { AccessPolicy, can, requireCapability, suspendedByPartner } from '../../
 import { ceilingsView, parseAdminLimits, withAdminChange } from '../../accounts/admin-limits.js';
 import { generateApiKey } from '../../accounts/api-keys.js';
 import { audit } from '../../accounts/audit.js';
+import { licenseeIdOfTenant } from '../../accounts/licensee-ids.js';
 import { MICROS } from '../../accounts/price-list.js';
 import { ROLES } from '../../accounts/roles.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
@@ -57,6 +58,8 @@ const tenantView = (t: TenantRow) => ({
   id: t.id,
   name: t.name,
   partnerAccountId: t.partner_account_id,
+  /** The tenant as the ServiceStack dialect's `LicenseeId` names it (a GUID). */
+  licenseeId: licenseeIdOfTenant(t.id) ?? null,
   createdAt: iso(t.created_at),
 });
 /** An account as the API shows it; `suspendedTenants` are the tenants whose partner is disabled. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECEIPT_STATES } from '../connector.js';
+import { dialectGroupField } from '../dialect-group.js';
 import {
   callbackAuthFields,
   callbackSignatureField,
@@ -72,6 +73,8 @@ export const httpConnectorSchema = z
     timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
     ...callbackAuthFields,
     ...callbackSignatureField,
+    /** The group seed 000's SmsMsgResponse reports this connector's messages under. */
+    ...dialectGroupField,
   })
   .strict()
   .superRefine((config, ctx) => {

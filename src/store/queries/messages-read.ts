@@ -151,3 +151,22 @@ export async function readStatuses(
   }
   return out;
 }
+
+/** The connector each of these messages of one account is on now (after a failover, the one that took it). */
+export async function readConnectors(
+  store: Store,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await store.db
+      .selectFrom('messages')
+      .select(['id', 'connector'])
+      .where('account_id', '=', accountId)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) if (r.connector !== null) out.set(r.id, r.connector);
+  }
+  return out;
+}

@@ -14,11 +14,15 @@ import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
 import { interactRestAdapter } from './interact-rest-adapter.js';
 import { interactSoapAdapter } from './interact-soap-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
+import { serviceStackSendSmsAdapter } from './servicestack-send-sms-adapter.js';
+import { serviceStackSmsSendAdapter } from './servicestack-sms-send-adapter.js';
 
 const ADAPTERS: readonly DialectAdapter[] = [
   nativeAdapter,
   interactRestAdapter, // seed 004, REST form
   interactSoapAdapter, // seed 004, SOAP form
+  serviceStackSendSmsAdapter,
+  serviceStackSmsSendAdapter,
 ];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
