@@ -92,7 +92,9 @@ export class SendPreparer {
     const recipients = errors.check(() => this.recipients(accountId, input, names, errors)) ?? [];
     const analysis = errors.check(() => this.analysis(input, names));
     const sender = errors.check(() =>
-      input.from !== undefined ? parseSender(input.from, names.from, config.defaultRegion) : null,
+      input.from !== undefined
+        ? parseSender(input.from, names.from, input.region ?? config.defaultRegion)
+        : null,
     );
     const scheduleAt = errors.check(() => scheduleOf(input, names, now));
     const validity = errors.check(() => validityOf(input, names, config.queue.defaultValiditySeconds));
@@ -219,7 +221,7 @@ export class SendPreparer {
     input.to.forEach((raw, i) => {
       const field = single ? names.to : `${names.to}[${i}]`;
       const to = errors.check(() => {
-        const number = toE164(String(raw), field, config.defaultRegion);
+        const number = toE164(String(raw), field, input.region ?? config.defaultRegion);
         if (this.optOuts.isOptedOut(accountId, number)) {
           throw new ValidationError(
             `${number} has opted out of messages from this account; nothing was sent (a reply of START, or removing the opt-out, lifts it)`,
