@@ -182,7 +182,7 @@ export function registerAdminCommands(program: Command): void {
       run(
         flags,
         (c) =>
-          apiRequest<{ id: string; identifier: string; secret: string }>(
+          apiRequest<{ id: string; identifier: string; region?: string | null; secret: string }>(
             c,
             'POST',
             `/v1/accounts/${encodeURIComponent(accountId)}/credentials`,
@@ -194,7 +194,10 @@ export function registerAdminCommands(program: Command): void {
               ...(flags.region ? { region: flags.region } : {}),
             },
           ),
-        (cr) => console.log(`${cr.id}  ${cr.identifier}  secret (shown only now): ${cr.secret}`),
+        (cr) =>
+          console.log(
+            `${cr.id}  ${cr.identifier}${cr.region ? `  region ${cr.region}` : ''}  secret (shown only now): ${cr.secret}`,
+          ),
       ),
   );
   withConnection(credentials.command('list <accountId>').description('credentials of an account')).action(

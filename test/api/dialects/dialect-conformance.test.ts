@@ -10,10 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
 import { startTestGateway, waitFor } from '../../helpers/gateway.js';
+import { accoladesAdapter } from './accolades-adapter.js';
 import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
 
-const ADAPTERS: readonly DialectAdapter[] = [nativeAdapter];
+const ADAPTERS: readonly DialectAdapter[] = [
+  nativeAdapter,
+  accoladesAdapter, // seed 003
+];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
 const BODY_LIMIT = 2048;
