@@ -332,7 +332,11 @@ await describeEachDatabase(
         402,
         /^The prepaid balance \(0\) does not cover this send/,
       );
-      await refused(send(valid({ phoneNumber: '+40721000003' }, prepaid), prepaid), 403, /no price/i);
+      await refused(
+        send(valid({ phoneNumber: '+40721000003' }, prepaid), prepaid),
+        403,
+        /^phoneNumber \+40721000003 has no price, so a prepaid account cannot send there$/,
+      );
     });
 
     it('429 with Retry-After past the account’s send rate', async () => {

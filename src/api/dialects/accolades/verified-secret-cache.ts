@@ -14,8 +14,8 @@ export interface VerifiedSecretCacheOptions {
 export interface VerifiedSecretCacheStats {
   /** Checks answered from memory. */
   readonly hits: number;
-  /** Checks that ran the slow hash (concurrent checks of one pair share one). */
-  readonly hashed: number;
+  /** Checks that ran the slow hash, or waited for a concurrent check of the same pair to run it. */
+  readonly misses: number;
   readonly entries: number;
 }
 
@@ -43,7 +43,7 @@ export class VerifiedSecretCache {
   private readonly entries = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private hits = 0;
-  private hashed = 0;
+  private misses = 0;
 
   constructor(
     private readonly options: VerifiedSecretCacheOptions,
@@ -53,19 +53,18 @@ export class VerifiedSecretCache {
   /** The matcher to hand `DialectCredentials.check`. */
   readonly matches: SecretMatcher = async (secret, credential) => {
     if (this.options.ttlMs === 0) {
-      this.hashed++;
+      this.misses++;
       return secretMatches(secret, credential.secret_hash);
     }
     const entry = this.entryKey(secret, credential);
-    const now = this.now();
     const expiresAt = this.entries.get(entry);
-    if (expiresAt !== undefined && expiresAt > now) {
+    if (expiresAt !== undefined && expiresAt > this.now()) {
       this.hits++;
       return true;
     }
+    this.misses++;
     let pending = this.inFlight.get(entry);
     if (!pending) {
-      this.hashed++;
       pending = secretMatches(secret, credential.secret_hash).finally(() => this.inFlight.delete(entry));
       this.inFlight.set(entry, pending);
     }
@@ -75,7 +74,7 @@ export class VerifiedSecretCache {
   };
 
   stats(): VerifiedSecretCacheStats {
-    return { hits: this.hits, hashed: this.hashed, entries: this.entries.size };
+    return { hits: this.hits, misses: this.misses, entries: this.entries.size };
   }
 
   private entryKey(secret: string, credential: CredentialRow): string {
