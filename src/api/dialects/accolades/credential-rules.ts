@@ -12,18 +12,18 @@ const ACCOUNT_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
  * created, before anything else, for everyone: such a name is nobody's, so saying so reveals nothing.
  */
 export function checkAccountNumber(identifier: string): void {
-  if (!ACCOUNT_NUMBER.test(identifier)) {
-    throw new ValidationError(
-      `identifier "${identifier}" cannot be an account number: use letters, digits, ".", "_", "~" and "-", starting with a letter or digit`,
-      'identifier',
-      'invalid_identifier',
-    );
-  }
   if (isReservedRootSegment(identifier)) {
     throw new ValidationError(
       `identifier "${identifier}" cannot be an account number: /${identifier}/ is a path of another API`,
       'identifier',
       'identifier_reserved',
+    );
+  }
+  if (!ACCOUNT_NUMBER.test(identifier)) {
+    throw new ValidationError(
+      `identifier "${identifier}" cannot be an account number: use letters, digits, ".", "_", "~" and "-", starting with a letter or digit`,
+      'identifier',
+      'invalid_identifier',
     );
   }
 }
