@@ -13,19 +13,11 @@ const DUMMY_HASH = await hashSecret('no such credential');
 export const CREDENTIAL_KINDS = ['account_password', 'application_key', 'smpp'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
-/**
- * Decides whether `secret` is the credential's. The default hashes it against the stored scrypt
- * hash; a dialect may pass one that remembers pairs it verified recently (scrypt is slow on purpose).
- */
-export type SecretMatcher = (secret: string, credential: CredentialRow) => Promise<boolean>;
-
 /** A credential that passed `check`: whom it stands for, and the credential itself. */
 export interface VerifiedCredential {
   readonly principal: Principal;
   readonly credential: CredentialRow;
 }
-
-const hashMatcher: SecretMatcher = (secret, credential) => secretMatches(secret, credential.secret_hash);
 
 /** A new, unguessable login identifier: 12 digits for an account number, 12 letters and digits for a system_id. */
 export function generateIdentifier(kind: CredentialKind): string {
@@ -100,23 +92,17 @@ export class DialectCredentials {
     return (await this.check(kind, identifier, secret, environment)).principal;
   }
 
-  /**
-   * `verify` with the credential row, and with the secret compared by `matches` (scrypt unless a
-   * caller passes its cache). Throws 401, the same for every failure.
-   */
+  /** `verify`, with the credential row (a dialect reads its settings, such as its default region). */
   async check(
     kind: CredentialKind,
     identifier: string,
     secret: string,
     environment = '',
-    matches: SecretMatcher = hashMatcher,
   ): Promise<VerifiedCredential> {
     const row = await findLiveCredential(this.store, kind, identifier, environment);
     // Hash even when nothing matched, or when the account may not log in, so timing does not tell
     // which identifiers exist or which accounts are disabled.
-    let matched = false;
-    if (row) matched = await matches(secret, row);
-    else await secretMatches(secret, DUMMY_HASH);
+    const matched = await secretMatches(secret, row?.secret_hash ?? DUMMY_HASH);
     if (
       !row ||
       !matched ||

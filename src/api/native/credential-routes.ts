@@ -114,6 +114,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
         throw new NotFoundError(`Credential ${request.params.credentialId}`);
       }
+      gateway.auth.invalidate();
       await audit(
         store,
         principal,

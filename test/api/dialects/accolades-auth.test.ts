@@ -6,8 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { secretHashCount } from '../../../src/accounts/secret-hash.js';
 import { accountPasswordCheck } from '../../../src/api/dialects/accolades/account-password-check.js';
 import type { Gateway } from '../../../src/gateway.js';
+import { revokeCredential } from '../../../src/store/queries/credentials.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
-import { ADMIN_AUTH, startTestGateway } from '../../helpers/gateway.js';
+import { ADMIN_AUTH, startTestGateway, waitFor } from '../../helpers/gateway.js';
 import {
   type AccoladesAccount,
   assertError,
@@ -188,6 +189,46 @@ await describeEachDatabase(
         200,
       );
       assertOk(await send(client.accountNumber, client.password));
+    });
+  },
+  describe,
+);
+
+await describeEachDatabase(
+  'accolades password cache and other nodes',
+  (db) => {
+    let store: TestStore;
+    let gateway: Gateway;
+    before(async () => {
+      store = await db.open();
+      gateway = await startTestGateway(store, { config: { credentialCache: { ttlMs: 1_000 } } });
+    });
+    after(async () => {
+      await gateway.stop(false);
+      await store.destroy();
+    });
+
+    it('a credential revoked by another node (straight in the shared store) stops working once ttlMs is over', async () => {
+      const account = await provisionAccolades(gateway);
+      const send = () =>
+        gateway.http.inject(
+          sendForm(account.accountNumber, {
+            password: account.password,
+            phoneNumber: '+447911123456',
+            message: 'x',
+          }),
+        );
+      assertOk(await send());
+      assertOk(await send());
+      assert.ok(accountPasswordCheck(gateway).cache.stats().hits >= 1, 'answered from the cache');
+      // What another gateway process does on DELETE …/credentials/:id: this node is not told.
+      await revokeCredential(store, account.accountId, account.credentialId, Date.now());
+      await waitFor(
+        async () => ((await send()).statusCode === 401 ? true : undefined),
+        10_000,
+        'the revoked credential refused after the cache entry expired',
+      );
+      assertError(await send(), 401, WRONG);
     });
   },
   describe,

@@ -3,7 +3,7 @@ import { DialectCredentials } from '../../../accounts/dialect-credentials.js';
 import type { Principal } from '../../../accounts/roles.js';
 import { AuthenticationError } from '../../../core/errors.js';
 import type { Gateway } from '../../../gateway.js';
-import { VerifiedSecretCache } from './verified-secret-cache.js';
+import { VerifiedCredentialCache } from './verified-credential-cache.js';
 
 /** The one answer to an unknown account number and to a wrong password alike. */
 export const WRONG_PASSWORD_MESSAGE = 'Wrong account number or password';
@@ -17,35 +17,37 @@ export interface AccountPasswordCaller {
 
 /**
  * Checks an account number and API password against the live `account_password` credential of
- * that number, through a cache of recently verified pairs (`VerifiedSecretCache`: scrypt is slow on
- * purpose and must not cap the send rate). Every failure — unknown number, wrong password, revoked
- * credential, disabled or suspended account — is the same 401 after the same work (one store read,
- * one hash).
+ * that number, through a cache of recently verified pairs (`VerifiedCredentialCache`: scrypt is
+ * slow on purpose and must not cap the send rate). Every failure — unknown number, wrong password,
+ * revoked credential, disabled or suspended account — is the same 401 after the same work (one
+ * store read, one hash), and is never cached.
  */
 export class AccountPasswordCheck {
-  readonly cache: VerifiedSecretCache;
+  readonly cache: VerifiedCredentialCache<AccountPasswordCaller>;
   private readonly credentials: DialectCredentials;
 
   constructor(gateway: Gateway) {
     this.credentials = new DialectCredentials(gateway.store);
-    this.cache = new VerifiedSecretCache(gateway.config.credentialCache);
+    this.cache = new VerifiedCredentialCache(gateway.config.credentialCache);
+    // Revoked keys and credentials, disabled accounts and partners: forget every verified pair.
+    gateway.auth.onInvalidate(() => this.cache.clear());
   }
 
   /** The caller, or a 401 worded the same for every failure. */
-  async verify(accountNumber: string, password: string): Promise<AccountPasswordCaller> {
-    try {
-      const { principal, credential } = await this.credentials.check(
-        'account_password',
-        accountNumber,
-        password,
-        '',
-        this.cache.matches,
-      );
-      return { principal, region: credential.default_region };
-    } catch (error) {
-      if (error instanceof AuthenticationError) throw new AuthenticationError(WRONG_PASSWORD_MESSAGE);
-      throw error;
-    }
+  verify(accountNumber: string, password: string): Promise<AccountPasswordCaller> {
+    return this.cache.verify(accountNumber, password, async () => {
+      try {
+        const { principal, credential } = await this.credentials.check(
+          'account_password',
+          accountNumber,
+          password,
+        );
+        return { principal, region: credential.default_region };
+      } catch (error) {
+        if (error instanceof AuthenticationError) throw new AuthenticationError(WRONG_PASSWORD_MESSAGE);
+        throw error;
+      }
+    });
   }
 }
 
