@@ -9,7 +9,8 @@ const ACCOUNT_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
  * Refuses an account number no application could use in `/<accountNumber>/sms/send`: one that is
  * another API's path (`api`, `v1`, `interact` … — `RESERVED_ROOT_SEGMENTS`), or one that is not a
  * plain path segment (a `/`, a space, `..`). Checked when an `account_password` credential is
- * created, before anything else, for everyone: such a name is nobody's, so saying so reveals nothing.
+ * created, for everyone, before whose the number may be is checked: such a name is nobody's, so
+ * saying so reveals nothing.
  */
 export function checkAccountNumber(identifier: string): void {
   if (isReservedRootSegment(identifier)) {
