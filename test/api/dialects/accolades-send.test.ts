@@ -3,6 +3,7 @@
 // and malformed bodies refused in the API's own shape with nothing stored.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
 import type { Gateway } from '../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../../helpers/gateway.js';
@@ -61,12 +62,12 @@ await describeEachDatabase(
       );
     /** Asserts the refusal and that nothing was stored by it. */
     async function refused(
-      request: Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>,
+      request: () => Promise<LightMyRequestResponse>,
       status: number,
       message: RegExp,
     ): Promise<string> {
       const before = await count();
-      const text = assertError((await request) as never, status, message);
+      const text = assertError(await request(), status, message);
       assert.equal(await count(), before, 'nothing stored');
       return text;
     }
@@ -153,13 +154,13 @@ await describeEachDatabase(
 
     it('without a region (credential or gateway), a national number is a 400 asking for E.164', async () => {
       await refused(
-        send(valid({ phoneNumber: '0721 000 000' })),
+        () => send(valid({ phoneNumber: '0721 000 000' })),
         400,
         /^phoneNumber "0721 000 000" is not a valid phone number \(use E\.164, e\.g\. \+447911123456\)$/,
       );
       // The same number is national in Romania only: the other region does not make it valid.
       await refused(
-        send(valid({ phoneNumber: '0721 00' }, romanian), romanian),
+        () => send(valid({ phoneNumber: '0721 00' }, romanian), romanian),
         400,
         /^phoneNumber "0721 00" is not a valid phone number$/,
       );
@@ -167,13 +168,13 @@ await describeEachDatabase(
 
     it('400 names every bad parameter in one message', async () => {
       const text = await refused(
-        send({ password: caller.password }),
+        () => send({ password: caller.password }),
         400,
         /^phoneNumber is empty; message must not be empty$/,
       );
       assert.ok(text.length > 0);
       await refused(
-        send(valid({ phoneNumber: 'call me', message: 'x'.repeat(1601), messageId: 'm'.repeat(257) })),
+        () => send(valid({ phoneNumber: 'call me', message: 'x'.repeat(1601), messageId: 'm'.repeat(257) })),
         400,
         /^phoneNumber "call me" is not a valid phone number.*; message has 1601 characters; at most 1600 are allowed; messageId is longer than 256 characters$/,
       );
@@ -181,28 +182,28 @@ await describeEachDatabase(
 
     it('sendResultTo must be an http(s) URL of at most 2,000 characters that the SSRF guard allows', async () => {
       await refused(
-        send(valid({ sendResultTo: 'not a url' })),
+        () => send(valid({ sendResultTo: 'not a url' })),
         400,
         /^sendResultTo "not a url" is not a valid URL$/,
       );
       await refused(
-        send(valid({ sendResultTo: 'ftp://example.com/x' })),
+        () => send(valid({ sendResultTo: 'ftp://example.com/x' })),
         400,
         /^sendResultTo must be an http or https URL$/,
       );
       await refused(
-        send(valid({ sendResultTo: 'http://169.254.169.254/latest/meta-data' })),
+        () => send(valid({ sendResultTo: 'http://169.254.169.254/latest/meta-data' })),
         400,
         /^sendResultTo is not allowed: /,
       );
       await refused(
-        send(valid({ sendResultTo: 'https://user:pass@example.com/x' })),
+        () => send(valid({ sendResultTo: 'https://user:pass@example.com/x' })),
         400,
         /^sendResultTo is not allowed: /,
       );
       const long = `https://example.com/${'a'.repeat(2000 - 'https://example.com/'.length + 1)}`;
       await refused(
-        send(valid({ sendResultTo: long })),
+        () => send(valid({ sendResultTo: long })),
         400,
         /^sendResultTo is 2001 characters long; at most 2000 are allowed$/,
       );
@@ -213,12 +214,12 @@ await describeEachDatabase(
     it('a parameter sent twice is a 400 (which one would be meant?)', async () => {
       const password = encodeURIComponent(caller.password);
       await refused(
-        send(`password=${password}&phoneNumber=%2B447911123456&phoneNumber=%2B447911123457&message=hi`),
+        () => send(`password=${password}&phoneNumber=%2B447911123456&phoneNumber=%2B447911123457&message=hi`),
         400,
         /^phoneNumber was sent 2 times; send it once$/,
       );
       await refused(
-        send(`password=${password}&password=${password}&phoneNumber=%2B447911123456&message=hi`),
+        () => send(`password=${password}&password=${password}&phoneNumber=%2B447911123456&message=hi`),
         400,
         /^password was sent 2 times; send it once$/,
       );
@@ -289,13 +290,13 @@ await describeEachDatabase(
 
     it('a body that is not a form is a 415; one over the limit a 413', async () => {
       await refused(
-        send(JSON.stringify(valid()), caller, 'application/json'),
+        () => send(JSON.stringify(valid()), caller, 'application/json'),
         415,
         /^Send the parameters as a form: Content-Type application\/x-www-form-urlencoded or multipart\/form-data$/,
       );
-      await refused(send('password=x', caller, 'text/plain'), 415, /^Send the parameters as a form/);
+      await refused(() => send('password=x', caller, 'text/plain'), 415, /^Send the parameters as a form/);
       await refused(
-        send(valid({ message: 'x'.repeat(1024 * 1024) })),
+        () => send(valid({ message: 'x'.repeat(1024 * 1024) })),
         413,
         /^The request is larger than this gateway accepts$/,
       );
@@ -313,7 +314,7 @@ await describeEachDatabase(
       assert.equal((await patch(capped.accountId, { monthlySegmentQuota: 1 })).statusCode, 200);
       assertOk(await send(valid({}, capped), capped));
       await refused(
-        send(valid({}, capped), capped),
+        () => send(valid({}, capped), capped),
         403,
         /^This account's monthly quota of 1 segments would be exceeded \(1 used, 1 requested\)$/,
       );
@@ -328,12 +329,12 @@ await describeEachDatabase(
       });
       assert.equal(prices.statusCode, 200, prices.body);
       await refused(
-        send(valid({}, prepaid), prepaid),
+        () => send(valid({}, prepaid), prepaid),
         402,
         /^The prepaid balance \(0\) does not cover this send/,
       );
       await refused(
-        send(valid({ phoneNumber: '+40721000003' }, prepaid), prepaid),
+        () => send(valid({ phoneNumber: '+40721000003' }, prepaid), prepaid),
         403,
         /^phoneNumber \+40721000003 has no price, so a prepaid account cannot send there$/,
       );
