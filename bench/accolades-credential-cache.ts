@@ -93,6 +93,8 @@ async function provision(url: string): Promise<void> {
       region: 'GB',
     }),
   });
+  // On PostgreSQL the second gateway shares the first one's database: its credential is there already.
+  if (credential.status === 409) return;
   if (credential.status !== 201)
     throw new Error(`credential: ${credential.status} ${await credential.text()}`);
 }
