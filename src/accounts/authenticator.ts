@@ -21,6 +21,7 @@ const TOUCH_INTERVAL_MS = 60_000;
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastTouched = new Map<string, number>();
+  private readonly invalidated: (() => void)[] = [];
 
   constructor(private readonly store: Store) {}
 
@@ -80,8 +81,17 @@ export class Authenticator {
     return principal;
   }
 
-  /** Forgets cached lookups (after a key is revoked or an account — a partner's clients with it — disabled). */
+  /**
+   * Forgets cached lookups (after a key or dialect credential is revoked, or an account — a
+   * partner's clients with it — disabled), and tells every other cache of authentications to.
+   */
   invalidate(): void {
     this.cache.clear();
+    for (const listener of this.invalidated) listener();
+  }
+
+  /** Calls `listener` on every `invalidate` (the dialects' caches of verified credentials). */
+  onInvalidate(listener: () => void): void {
+    this.invalidated.push(listener);
   }
 }

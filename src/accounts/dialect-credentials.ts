@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { AuthenticationError } from '../core/errors.js';
 import { newId, randomSecret } from '../core/ids.js';
 import type { Store } from '../store/open-store.js';
-import { findLiveCredential, insertCredential } from '../store/queries/credentials.js';
+import { type CredentialRow, findLiveCredential, insertCredential } from '../store/queries/credentials.js';
 import { suspendedByPartner } from './access-policy.js';
 import { isRole, type Principal } from './roles.js';
 import { hashSecret, secretMatches } from './secret-hash.js';
@@ -12,6 +12,12 @@ const DUMMY_HASH = await hashSecret('no such credential');
 /** The kinds of credential the API dialects and the SMPP server authenticate with. */
 export const CREDENTIAL_KINDS = ['account_password', 'application_key', 'smpp'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** A credential that passed `check`: whom it stands for, and the credential itself. */
+export interface VerifiedCredential {
+  readonly principal: Principal;
+  readonly credential: CredentialRow;
+}
 
 /** A new, unguessable login identifier: 12 digits for an account number, 12 letters and digits for a system_id. */
 export function generateIdentifier(kind: CredentialKind): string {
@@ -43,6 +49,8 @@ export class DialectCredentials {
     identifier?: string;
     environment?: string;
     secret?: string;
+    /** The region national numbers are read in (seed 003's account passwords). */
+    region?: string;
   }): Promise<{ id: string; identifier: string; secret: string } | 'exists'> {
     const environment = input.environment ?? '';
     // SMPP passwords are at most 8 characters on the wire; the others get 24 random bytes.
@@ -61,6 +69,7 @@ export class DialectCredentials {
         secret_hash: secretHash,
         created_at: Date.now(),
         revoked_at: null,
+        default_region: input.region ?? null,
       });
       if (inserted) return { id, identifier, secret };
       if (input.identifier !== undefined) return 'exists';
@@ -80,18 +89,29 @@ export class DialectCredentials {
     secret: string,
     environment = '',
   ): Promise<Principal> {
+    return (await this.check(kind, identifier, secret, environment)).principal;
+  }
+
+  /** `verify`, with the credential row (a dialect reads its settings, such as its default region). */
+  async check(
+    kind: CredentialKind,
+    identifier: string,
+    secret: string,
+    environment = '',
+  ): Promise<VerifiedCredential> {
     const row = await findLiveCredential(this.store, kind, identifier, environment);
-    // Hash even when nothing matched, so timing does not tell which identifiers exist.
-    if (!row) await secretMatches(secret, DUMMY_HASH);
+    // Hash even when nothing matched, or when the account may not log in, so timing does not tell
+    // which identifiers exist or which accounts are disabled.
+    const matched = await secretMatches(secret, row?.secret_hash ?? DUMMY_HASH);
     if (
       !row ||
+      !matched ||
       row.disabled_at !== null ||
       suspendedByPartner(row.role, row.partner_disabled_at !== null) ||
-      !isRole(row.role) ||
-      !(await secretMatches(secret, row.secret_hash))
+      !isRole(row.role)
     ) {
       throw new AuthenticationError();
     }
-    return { accountId: row.account_id, role: row.role, keyId: row.id };
+    return { principal: { accountId: row.account_id, role: row.role, keyId: row.id }, credential: row };
   }
 }

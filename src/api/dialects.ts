@@ -1,4 +1,5 @@
 import type { Dialect } from './dialect.js';
+import { accoladesDialect } from './dialects/accolades/accolades-dialect.js';
 import { interactDialect } from './dialects/interact/interact-dialect.js';
 import { serviceStackDialect } from './dialects/servicestack/servicestack-dialect.js';
 import { nativeDialect } from './native/native-dialect.js';
@@ -9,4 +10,5 @@ export const DIALECTS: readonly Dialect[] = [
   interactDialect, // the Interact campaign API, /interact
   // ServiceStack: SendSmsRequest and SMSSend
   serviceStackDialect,
+  accoladesDialect, // the Accolades form API: POST /<accountNumber>/sms/send
 ];

@@ -166,16 +166,23 @@ export function registerAdminCommands(program: Command): void {
         "account number, tenant id or SMPP system_id (default: generated, or the account's tenant for application keys; only admins pick other ones)",
       )
       .option('--environment <name>', 'environment (application keys)')
-      .option('--secret <secret>', 'the secret (generated when omitted)'),
+      .option('--secret <secret>', 'the secret (generated when omitted)')
+      .option('--region <code>', 'account_password: the country national numbers are read in (e.g. RO)'),
   ).action(
     (
       accountId: string,
-      flags: Flags & { kind: string; identifier?: string; environment?: string; secret?: string },
+      flags: Flags & {
+        kind: string;
+        identifier?: string;
+        environment?: string;
+        secret?: string;
+        region?: string;
+      },
     ) =>
       run(
         flags,
         (c) =>
-          apiRequest<{ id: string; identifier: string; secret: string }>(
+          apiRequest<{ id: string; identifier: string; region?: string | null; secret: string }>(
             c,
             'POST',
             `/v1/accounts/${encodeURIComponent(accountId)}/credentials`,
@@ -184,9 +191,13 @@ export function registerAdminCommands(program: Command): void {
               ...(flags.identifier ? { identifier: flags.identifier } : {}),
               ...(flags.environment ? { environment: flags.environment } : {}),
               ...(flags.secret ? { secret: flags.secret } : {}),
+              ...(flags.region ? { region: flags.region } : {}),
             },
           ),
-        (cr) => console.log(`${cr.id}  ${cr.identifier}  secret (shown only now): ${cr.secret}`),
+        (cr) =>
+          console.log(
+            `${cr.id}  ${cr.identifier}${cr.region ? `  region ${cr.region}` : ''}  secret (shown only now): ${cr.secret}`,
+          ),
       ),
   );
   withConnection(credentials.command('list <accountId>').description('credentials of an account')).action(
@@ -200,6 +211,7 @@ export function registerAdminCommands(program: Command): void {
               kind: string;
               identifier: string;
               environment: string;
+              region?: string | null;
               revokedAt: string | null;
             }[];
           }>(c, 'GET', `/v1/accounts/${encodeURIComponent(accountId)}/credentials`),
@@ -207,7 +219,7 @@ export function registerAdminCommands(program: Command): void {
           printEach(
             r.data,
             (cr) =>
-              `${cr.id}  ${cr.kind}  ${cr.identifier}  ${cr.environment || '-'}  ${cr.revokedAt ? 'revoked' : 'live'}`,
+              `${cr.id}  ${cr.kind}  ${cr.identifier}  ${cr.environment || '-'}  ${cr.revokedAt ? 'revoked' : 'live'}${cr.region ? `  region ${cr.region}` : ''}`,
           ),
       ),
   );

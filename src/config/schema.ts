@@ -251,6 +251,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Dialect credentials verified recently (seed 003's account passwords), kept in memory so the
+     * slow hash runs once per pair and period, not per request. Forgotten at once on this node when
+     * a credential is revoked or an account disabled; other nodes sharing the database notice
+     * within `ttlMs`. `ttlMs: 0` turns the cache off.
+     */
+    credentialCache: z
+      .object({
+        ttlMs: z.number().int().min(0).max(300_000).default(5_000),
+        maxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

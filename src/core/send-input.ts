@@ -5,6 +5,11 @@ import type { Priority } from './statuses.js';
 export interface SendInput {
   /** Recipients as given (E.164, or national numbers when a default region is configured). */
   readonly to: readonly string[];
+  /**
+   * The region national numbers are read in, when the caller's credential carries one (seed 003's
+   * account password); the gateway's `defaultRegion` when absent.
+   */
+  readonly region?: string | undefined;
   readonly text: string;
   readonly from?: string | undefined;
   /** Epoch ms; in the past or absent means now. */

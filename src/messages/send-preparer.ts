@@ -94,7 +94,7 @@ export class SendPreparer {
     const analysis = errors.check(() => this.analysis(input, names));
     const sender = errors.check(() =>
       input.from !== undefined
-        ? parseSender(input.from, names.from, config.defaultRegion, input.senderCheck)
+        ? parseSender(input.from, names.from, input.region ?? config.defaultRegion, input.senderCheck)
         : null,
     );
     const scheduleAt = errors.check(() => scheduleOf(input, names, now));
@@ -230,7 +230,7 @@ export class SendPreparer {
     input.to.forEach((raw, i) => {
       const field = recipientField(names, i, single);
       const to = errors.check(() => {
-        const number = toE164(String(raw), field, config.defaultRegion);
+        const number = toE164(String(raw), field, input.region ?? config.defaultRegion);
         if (this.optOuts.isOptedOut(accountId, number)) {
           throw new ValidationError(
             `${number} has opted out of messages from this account; nothing was sent (a reply of START, or removing the opt-out, lifts it)`,

@@ -503,6 +503,13 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0015_accolades_default_region': {
+      async up(db: Kysely<unknown>) {
+        // Seed 003's callers send national numbers ("0721 000 000"): the region they are read in
+        // travels with the account password that identifies the application.
+        await db.schema.alterTable('credentials').addColumn('default_region', 'text').execute();
+      },
+    },
     '0016_campaigns': {
       async up(db: Kysely<unknown>) {
         // Seed 004: campaigns by the account's own ids, and the interactions their tokens name.

@@ -201,6 +201,8 @@ export interface CredentialsTable {
   secret_hash: string;
   created_at: number;
   revoked_at: number | null;
+  /** ISO 3166 region national numbers are read in (seed 003's account passwords); null: the gateway's. */
+  default_region: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A customer organisation (the seeds' licensee); its accounts send on its behalf. */

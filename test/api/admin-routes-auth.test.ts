@@ -26,6 +26,13 @@ function expectedUnauthenticatedCode(path: string): string {
  */
 const PROVIDER_PATHS = new Set(['/callbacks/:connector']);
 
+/**
+ * Routes whose callers send their credentials in a form body (seed 003's `password` field): probed
+ * with a plausible form without them, and answered in their dialect's error shape.
+ */
+const FORM_CREDENTIAL_PATHS = new Set(['/:accountNumber/sms/send']);
+const PLAUSIBLE_FORM = 'phoneNumber=%2B447911123456&message=hello';
+
 /** Routes that must be among those found, so a broken parse (nothing found) cannot pass. */
 const KNOWN_ROUTES = [
   'GET /health',
@@ -48,6 +55,7 @@ const KNOWN_ROUTES = [
   'GET /v1/accounts/:id/keys',
   'DELETE /v1/accounts/:id/keys/:keyId',
   'GET /v1/audit',
+  'POST /:accountNumber/sms/send',
 ];
 
 interface Route {
@@ -115,6 +123,15 @@ function unauthenticatedCode(path: string, response: { headers: Record<string, u
 
 /** A body that would pass validation on the routes that take one, so the 401 is not a 400 in disguise. */
 const PLAUSIBLE_BODY = { to: ['+447911123456'], text: 'hello', name: 'anon' };
+
+/** The body (and its type) to probe a route with: JSON, or a form for the form-credential routes. */
+function probeBody(route: Route): Pick<InjectOptions, 'payload' | 'headers'> {
+  if (!['POST', 'PUT', 'PATCH'].includes(route.method)) return {};
+  if (FORM_CREDENTIAL_PATHS.has(route.path)) {
+    return { payload: PLAUSIBLE_FORM, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+  }
+  return { payload: PLAUSIBLE_BODY };
+}
 
 describe('route listing (the parser this suite relies on)', () => {
   it('lists exactly the routes of an app, nested params and shared prefixes included', async () => {
@@ -191,12 +208,11 @@ await describeEachDatabase(
       for (const route of routes) {
         if (PROVIDER_PATHS.has(route.path)) continue;
         const url = concreteUrl(route.path);
-        const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
         const response = await gateway.http.inject({
           method: route.method as NonNullable<InjectOptions['method']>,
           url,
           remoteAddress: freshAddress(),
-          ...(withBody ? { payload: PLAUSIBLE_BODY } : {}),
+          ...probeBody(route),
         });
         const expected = PUBLIC_PATHS.has(route.path) ? 200 : 401;
         if (expected === 401) protectedCount++;
@@ -206,7 +222,13 @@ await describeEachDatabase(
           );
           continue;
         }
-        if (expected === 401 && route.method !== 'HEAD') {
+        if (expected === 401 && route.method !== 'HEAD' && FORM_CREDENTIAL_PATHS.has(route.path)) {
+          assert.equal(
+            (response.json() as { type: string }).type,
+            'error',
+            `${route.method} ${url} error shape`,
+          );
+        } else if (expected === 401 && route.method !== 'HEAD') {
           assert.equal(
             unauthenticatedCode(route.path, response),
             expectedUnauthenticatedCode(route.path),
@@ -234,14 +256,14 @@ await describeEachDatabase(
       for (const route of routes) {
         if (PUBLIC_PATHS.has(route.path) || PROVIDER_PATHS.has(route.path)) continue;
         const url = concreteUrl(route.path);
-        const withBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
         for (const headers of badHeaders) {
+          const probe = probeBody(route);
           const response = await gateway.http.inject({
             method: route.method as NonNullable<InjectOptions['method']>,
             url,
-            headers,
             remoteAddress: freshAddress(),
-            ...(withBody ? { payload: PLAUSIBLE_BODY } : {}),
+            ...probe,
+            headers: { ...(probe.headers as Record<string, string> | undefined), ...headers },
           });
           if (response.statusCode !== 401) {
             failures.push(`${route.method} ${url} with ${headers.authorization}: ${response.statusCode}`);

@@ -6,6 +6,7 @@ import { CREDENTIAL_KINDS, DialectCredentials } from '../../accounts/dialect-cre
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { Gateway } from '../../gateway.js';
 import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
+import { accountRegion, checkAccountNumber } from '../dialects/accolades/credential-rules.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
@@ -16,6 +17,8 @@ const credentialBody = z
     identifier: z.string().trim().min(1).max(64).optional(),
     environment: z.string().trim().max(64).optional(),
     secret: z.string().min(8).max(128).optional(),
+    /** account_password only: the region national numbers are read in (seed 003). */
+    region: z.string().trim().min(1).max(8).optional(),
   })
   .strict();
 
@@ -35,6 +38,12 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
     const body = parseRequest(credentialBody, request.body);
     const account = await policy.manageableAccount(principal, request.params.id, 'keys');
     const environment = body.environment ?? '';
+    if (body.kind === 'account_password' && body.identifier !== undefined)
+      checkAccountNumber(body.identifier);
+    if (body.region !== undefined && body.kind !== 'account_password') {
+      throw new ValidationError('region is a setting of account_password credentials only', 'region');
+    }
+    const region = body.region === undefined ? undefined : accountRegion(body.region);
     const requested = await policy.credentialIdentifier(principal, account, body.kind, body.identifier);
     if (
       body.kind === 'smpp' &&
@@ -51,6 +60,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       environment,
       ...(requested === undefined ? {} : { identifier: requested }),
       ...(body.secret === undefined ? {} : { secret: body.secret }),
+      ...(region === undefined ? {} : { region }),
     });
     if (created === 'exists') {
       const holder = await credentials.liveHolder(body.kind, requested ?? '', environment);
@@ -61,7 +71,13 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       principal,
       'credential.create',
       { type: 'credential', id: created.id, tenantId: account.tenant_id, accountId: account.id },
-      { accountId: account.id, kind: body.kind, identifier: created.identifier, environment },
+      {
+        accountId: account.id,
+        kind: body.kind,
+        identifier: created.identifier,
+        environment,
+        ...(region === undefined ? {} : { region }),
+      },
     );
     // The secret is shown here once; only its scrypt hash is stored.
     return reply.status(201).send({
@@ -69,6 +85,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       kind: body.kind,
       identifier: created.identifier,
       environment,
+      ...(body.kind === 'account_password' ? { region: region ?? null } : {}),
       secret: created.secret,
     });
   });
@@ -81,6 +98,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
         kind: c.kind,
         identifier: c.identifier,
         environment: c.environment,
+        ...(c.kind === 'account_password' ? { region: c.default_region } : {}),
         createdAt: iso(c.created_at),
         revokedAt: iso(c.revoked_at),
       })),
@@ -96,6 +114,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
       if (!(await revokeCredential(store, account.id, request.params.credentialId, Date.now()))) {
         throw new NotFoundError(`Credential ${request.params.credentialId}`);
       }
+      gateway.auth.invalidate();
       await audit(
         store,
         principal,

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { CredentialsTable } from '../schema.js';
 
@@ -9,7 +9,7 @@ export type CredentialRow = Selectable<CredentialsTable>;
  * (the unique index `credentials_live_unique` decides, so concurrent inserts cannot both win).
  * Returns false when it was not inserted.
  */
-export async function insertCredential(store: Store, row: CredentialRow): Promise<boolean> {
+export async function insertCredential(store: Store, row: Insertable<CredentialsTable>): Promise<boolean> {
   const result = await store.db
     .insertInto('credentials')
     .values(row)
@@ -67,7 +67,16 @@ export async function listCredentials(
 ): Promise<Omit<CredentialRow, 'secret_hash'>[]> {
   return store.db
     .selectFrom('credentials')
-    .select(['id', 'account_id', 'kind', 'identifier', 'environment', 'created_at', 'revoked_at'])
+    .select([
+      'id',
+      'account_id',
+      'kind',
+      'identifier',
+      'environment',
+      'default_region',
+      'created_at',
+      'revoked_at',
+    ])
     .where('account_id', '=', accountId)
     .orderBy('created_at', 'desc')
     .execute();

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
 import { startTestGateway, waitFor } from '../../helpers/gateway.js';
+import { accoladesAdapter } from './accolades-adapter.js';
 import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
 import { interactRestAdapter } from './interact-rest-adapter.js';
 import { interactSoapAdapter } from './interact-soap-adapter.js';
@@ -19,10 +20,11 @@ import { serviceStackSmsSendAdapter } from './servicestack-sms-send-adapter.js';
 
 const ADAPTERS: readonly DialectAdapter[] = [
   nativeAdapter,
-  interactRestAdapter, // seed 004, REST form
-  interactSoapAdapter, // seed 004, SOAP form
+  interactRestAdapter, // Interact, REST
+  interactSoapAdapter, // Interact, SOAP
   serviceStackSendSmsAdapter,
   serviceStackSmsSendAdapter,
+  accoladesAdapter, // Accolades sms/send
 ];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
