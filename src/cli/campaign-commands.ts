@@ -47,7 +47,7 @@ function withFields(command: Command): Command {
 export function registerCampaignCommands(program: Command): void {
   const campaigns = program
     .command('campaigns')
-    .description('campaign SMS templates (seed 004); --account names another account than the key’s own');
+    .description('campaign SMS templates (the Interact API); --account names another account than the key’s own');
 
   withConnection(
     withFields(

@@ -356,7 +356,8 @@ await describeEachDatabase(
     });
 
     it('paths of other APIs are not account numbers: they get the native 404', async () => {
-      for (const path of ['/api/sms/send', '/V1/sms/send', '/interact/sms/send', '/health/sms/send']) {
+      // (/api/sms/send is ServiceStack's SMSSend route, answered by that API: see its own tests.)
+      for (const path of ['/V1/sms/send', '/v1/sms/send', '/health/sms/send', '/callbacks/sms/send']) {
         const response = await gateway.http.inject({
           method: 'POST',
           url: path,
@@ -366,6 +367,15 @@ await describeEachDatabase(
         assert.equal(response.statusCode, 404, `${path}: ${response.body}`);
         assert.equal(response.json().error.code, 'not_found');
       }
+      // Under another API's prefix, that API answers in its own shape: never the form API.
+      const interact = await gateway.http.inject({
+        method: 'POST',
+        url: '/interact/sms/send',
+        headers: { 'content-type': FORM },
+        payload: new URLSearchParams(valid()).toString(),
+      });
+      assert.notEqual(interact.statusCode, 200);
+      assert.doesNotMatch(interact.body, /"type"/);
       // Other methods and paths at the root are the root's (native) 404 too.
       const get = await gateway.http.inject({ method: 'GET', url: `/${caller.accountNumber}/sms/send` });
       assert.equal(get.statusCode, 404);
