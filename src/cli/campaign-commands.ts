@@ -47,7 +47,9 @@ function withFields(command: Command): Command {
 export function registerCampaignCommands(program: Command): void {
   const campaigns = program
     .command('campaigns')
-    .description('campaign SMS templates (the Interact API); --account names another account than the key’s own');
+    .description(
+      'campaign SMS templates (the Interact API); --account names another account than the key’s own',
+    );
 
   withConnection(
     withFields(

@@ -3,7 +3,7 @@ import type { OptOutRegistry } from '../accounts/opt-out-registry.js';
 import type { Config } from '../config/schema.js';
 import { FieldErrors, ValidationError } from '../core/errors.js';
 import { newId, newMessageId } from '../core/ids.js';
-import { parseSender, type Sender, toE164 } from '../core/phone-numbers.js';
+import { parseSender, toE164 } from '../core/phone-numbers.js';
 import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from '../core/send-input.js';
 import { type MessageStatus, priorityRank } from '../core/statuses.js';
 import { analyzeText, type TextAnalysis } from '../core/text-encoding.js';

@@ -65,7 +65,11 @@ await describeEachDatabase(
       for (let i = 0; i < 3; i++)
         assertError(await attempt('guess'), 401, /^Wrong account number or password$/);
       const limited = await attempt(caller.password);
-      assertError(limited, 429, /^Too many failed authentications with these credentials from this address; retry in \d+ s$/);
+      assertError(
+        limited,
+        429,
+        /^Too many failed authentications with these credentials from this address; retry in \d+ s$/,
+      );
       assert.ok(Number(limited.headers['retry-after']) > 0);
       // Another address is not affected.
       sent.push(
