@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { AccountLimits } from './accounts/account-limits.js';
 import { AuthFailureLimiter } from './accounts/auth-failure-limiter.js';
@@ -50,6 +52,17 @@ async function applySavedRoutes(store: Store, router: Router, logger: Logger): P
   }
 }
 const PARTS_RELEASE_INTERVAL_MS = 60_000;
+
+/**
+ * This node's name as the owner of the messages it works on: configured, else `local` for SQLite
+ * (one process per database), else host and port (a port chosen by the system gets a random tag,
+ * so two such nodes on one host never share a name).
+ */
+function nodeIdOf(config: Config, store: Store): string {
+  if (config.cluster.nodeId) return config.cluster.nodeId;
+  if (store.dialect === 'sqlite') return 'local';
+  return `${hostname()}:${config.port === 0 ? randomBytes(4).toString('hex') : config.port}`;
+}
 
 export interface GatewayOptions {
   config: Config;
@@ -169,7 +182,9 @@ export class Gateway {
         (name) => connectors.get(name)?.type,
       );
       const routesSource = await applySavedRoutes(store, router, logger);
+      const lease = { owner: nodeIdOf(config, store), ms: config.cluster.leaseSeconds * 1000 };
       dispatcher = new Dispatcher({
+        lease,
         store,
         writer,
         tracker,
@@ -186,7 +201,16 @@ export class Gateway {
       const limits = new AccountLimits(store);
       const prices = new PriceList(store);
       const preparer = new SendPreparer(router, optOuts, config);
-      const accept = new AcceptService(store, dispatcher, config, logger, limits, prices, senderNumbers);
+      const accept = new AcceptService(
+        store,
+        dispatcher,
+        config,
+        logger,
+        limits,
+        prices,
+        senderNumbers,
+        lease,
+      );
       const waiters = new VerdictWaiters();
       writer.onCommitted = (changes) => waiters.committed(changes);
       const messages = new MessageService(store, preparer, accept, dispatcher, webhooks, waiters, config);

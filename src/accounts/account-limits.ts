@@ -3,6 +3,7 @@ import type { Store } from '../store/open-store.js';
 import { findAccountLimits, findUsage, usagePeriod } from '../store/queries/account-usage.js';
 import { findBalance } from '../store/queries/prices.js';
 import { MICROS } from './price-list.js';
+import { NOTHING_RESERVED, type Reservation, ReservationLedger } from './reservation-ledger.js';
 
 /** An account's sending limits; null means unlimited. */
 export interface Limits {
@@ -20,15 +21,17 @@ const CACHE_MS = 5_000;
  * Enforces per-account limits on the accept path: allowed sender ids, a send rate (token bucket of
  * `ratePerSecond`, holding up to `burst` messages), and a monthly segment quota. Checks and
  * reservations happen synchronously once an account's limits and usage are loaded, so concurrent
- * requests cannot overspend; a reservation whose messages are not stored is given back.
+ * requests on one node cannot overspend; a reservation whose messages are not stored is given back.
+ * Quota and balance are cached views: the accept transaction's conditional UPDATEs are the truth
+ * across nodes (see store/queries/accepted-batch.ts).
  */
 export class AccountLimits {
   private readonly cache = new Map<string, { limits: Limits; loadedAt: number }>();
   private readonly buckets = new Map<string, { tokens: number; refilledAt: number }>();
-  private readonly usage = new Map<string, number>();
-  private readonly loadingUsage = new Map<string, Promise<void>>();
-  /** Prepaid balances as the store has them minus reservations in flight, loaded on first use. */
-  private readonly balances = new Map<string, number>();
+  /** Segments used per `account|period`. */
+  private readonly usage = new ReservationLedger(1);
+  /** Prepaid balances as the store has them, with reservations in flight; loaded on first use. */
+  private readonly balances = new ReservationLedger(-1);
 
   constructor(private readonly store: Store) {}
 
@@ -97,71 +100,75 @@ export class AccountLimits {
     };
   }
 
-  /** Reserves `segments` of this month's quota, or throws 403; returns the give-back. */
+  /** Reserves `segments` of this month's quota, or throws 403; returns the reservation. */
   async reserveQuota(
     accountId: string,
     limits: Limits,
     segments: number,
     now = Date.now(),
-  ): Promise<() => void> {
+  ): Promise<Reservation> {
     const quota = limits.monthlySegmentQuota;
-    if (quota === null) return () => {};
+    if (quota === null) return NOTHING_RESERVED;
     const key = `${accountId}|${usagePeriod(now)}`;
-    if (!this.usage.has(key)) await this.loadUsage(accountId, key, usagePeriod(now));
-    const used = this.usage.get(key) ?? 0;
-    if (used + segments > quota) {
-      throw new ForbiddenError(
-        `This account's monthly quota of ${quota} segments would be exceeded (${used} used, ${segments} requested)`,
-        'quota_exceeded',
-      );
-    }
-    this.usage.set(key, used + segments);
-    return () => this.usage.set(key, (this.usage.get(key) ?? segments) - segments);
+    const load = () => findUsage(this.store, accountId, usagePeriod(now));
+    const fits = (used: number, inFlight: number) => used + inFlight + segments <= quota;
+    const reservation = await this.usage.take(key, segments, fits, load);
+    if (reservation) return reservation;
+    throw quotaExceeded(quota, this.usage.committed(key) + this.usage.inFlight(key), segments);
   }
 
-  /** Reserves `costMicros` of a prepaid balance, or throws 402; returns the give-back. */
-  async reserveBalance(accountId: string, costMicros: number): Promise<() => void> {
-    const giveBack = await this.withdraw(accountId, costMicros);
-    if (giveBack) return giveBack;
-    throw new GatewayError(
-      402,
-      'insufficient_balance',
-      `The prepaid balance (${(this.balances.get(accountId) ?? 0) / MICROS}) does not cover this send (${costMicros / MICROS})`,
+  /** Reserves `costMicros` of a prepaid balance, or throws 402; returns the reservation. */
+  async reserveBalance(accountId: string, costMicros: number): Promise<Reservation> {
+    const reservation = await this.withdraw(accountId, costMicros);
+    if (reservation) return reservation;
+    throw balanceInsufficient(
+      this.balances.committed(accountId) - this.balances.inFlight(accountId),
+      costMicros,
     );
   }
 
   /**
    * Takes `micros` from the balance as this process sees it (the store's, less what sends in flight
-   * have reserved), for a send or a withdrawal; undefined when it does not cover them. Returns the
-   * give-back for when the store does not record the debit after all.
+   * have reserved), for a send or a withdrawal; undefined when it does not cover them. The store's
+   * own conditional debit stays the judge: this only refuses early what it would refuse too.
    */
-  async withdraw(accountId: string, micros: number): Promise<(() => void) | undefined> {
-    if (!this.balances.has(accountId)) {
-      const stored = await findBalance(this.store, accountId);
-      if (!this.balances.has(accountId)) this.balances.set(accountId, stored ?? 0);
-    }
-    const balance = this.balances.get(accountId) ?? 0;
-    if (balance < micros) return undefined;
-    this.balances.set(accountId, balance - micros);
-    return () => this.balances.set(accountId, (this.balances.get(accountId) ?? 0) + micros);
+  withdraw(accountId: string, micros: number): Promise<Reservation | undefined> {
+    const load = async () => (await findBalance(this.store, accountId)) ?? 0;
+    const fits = (balance: number, inFlight: number) => balance - inFlight >= micros;
+    return this.balances.take(accountId, micros, fits, load);
   }
 
-  /** Applies a top-up or correction the store has already recorded. */
+  /** Applies a top-up or correction the store has already recorded (null: no longer prepaid). */
   adjustBalance(accountId: string, deltaMicros: number | null): void {
-    if (deltaMicros === null) this.balances.delete(accountId);
-    else if (this.balances.has(accountId))
-      this.balances.set(accountId, (this.balances.get(accountId) ?? 0) + deltaMicros);
+    if (deltaMicros === null) this.balances.forget(accountId);
+    else this.balances.add(accountId, deltaMicros);
   }
 
-  private loadUsage(accountId: string, key: string, period: string): Promise<void> {
-    let loading = this.loadingUsage.get(key);
-    if (!loading) {
-      loading = findUsage(this.store, accountId, period).then((used) => {
-        if (!this.usage.has(key)) this.usage.set(key, used);
-        this.loadingUsage.delete(key);
-      });
-      this.loadingUsage.set(key, loading);
-    }
-    return loading;
+  /**
+   * The store refused what memory allowed (another node spent the balance or the quota first):
+   * drop this process's view so the next request reads the store's.
+   */
+  forgetCommitted(accountId: string): void {
+    this.balances.forget(accountId);
+    this.usage.forgetWhere((key) => key.startsWith(`${accountId}|`));
   }
+}
+
+/** 403: the request's segments do not fit in what is left of the monthly quota. */
+export function quotaExceeded(quota: number, used: number | undefined, segments: number): ForbiddenError {
+  const usedPart = used === undefined ? '' : `${used} used, `;
+  return new ForbiddenError(
+    `This account's monthly quota of ${quota} segments would be exceeded (${usedPart}${segments} requested)`,
+    'quota_exceeded',
+  );
+}
+
+/** 402: the prepaid balance does not cover the send. */
+export function balanceInsufficient(balanceMicros: number | undefined, costMicros: number): GatewayError {
+  const balance = balanceMicros === undefined ? '' : ` (${Math.max(0, balanceMicros) / MICROS})`;
+  return new GatewayError(
+    402,
+    'insufficient_balance',
+    `The prepaid balance${balance} does not cover this send (${costMicros / MICROS})`,
+  );
 }

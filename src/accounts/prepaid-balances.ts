@@ -3,12 +3,13 @@ import type { Store } from '../store/open-store.js';
 import { adjustBalance, type TransferRefusal, transferBalance } from '../store/queries/prices.js';
 import type { AccountLimits } from './account-limits.js';
 import { MICROS } from './price-list.js';
+import { NOTHING_RESERVED } from './reservation-ledger.js';
 
 /**
  * Changes to prepaid balances outside a send: an admin's top-ups and corrections, and credit a
  * partner moves between its own balance and a client's. No balance goes below zero, counting what
  * sends in flight have reserved: a withdrawal is reserved in memory (as a send is) before the store
- * records it, and given back if the store refuses.
+ * records it with a conditional UPDATE, and given back if the store refuses.
  */
 export class PrepaidBalances {
   constructor(
@@ -18,13 +19,16 @@ export class PrepaidBalances {
 
   /** Adds `deltaMicros` (negative takes away) out of nowhere: an admin's top-up or correction. */
   async adjust(accountId: string, deltaMicros: number): Promise<number> {
-    const giveBack = deltaMicros < 0 ? await this.limits.withdraw(accountId, -deltaMicros) : () => {};
-    if (!giveBack) throw balanceTooLow(accountId, -deltaMicros);
+    const reservation =
+      deltaMicros < 0 ? await this.limits.withdraw(accountId, -deltaMicros) : NOTHING_RESERVED;
+    if (!reservation) throw balanceTooLow(accountId, -deltaMicros);
     const balance = await adjustBalance(this.store, accountId, deltaMicros);
     if (balance === undefined) {
-      giveBack();
+      reservation.giveBack();
+      this.limits.forgetCommitted(accountId);
       throw balanceTooLow(accountId, -deltaMicros);
     }
+    reservation.settle();
     if (deltaMicros > 0) this.limits.adjustBalance(accountId, deltaMicros);
     return balance;
   }
@@ -35,13 +39,15 @@ export class PrepaidBalances {
     toId: string,
     micros: number,
   ): Promise<{ from: number; to: number } | TransferRefusal> {
-    const giveBack = await this.limits.withdraw(fromId, micros);
-    if (!giveBack) return 'insufficient';
+    const reservation = await this.limits.withdraw(fromId, micros);
+    if (!reservation) return 'insufficient';
     const moved = await transferBalance(this.store, fromId, toId, micros);
     if (typeof moved === 'string') {
-      giveBack();
+      reservation.giveBack();
+      this.limits.forgetCommitted(fromId);
       return moved;
     }
+    reservation.settle();
     this.limits.adjustBalance(toId, micros);
     return moved;
   }

@@ -133,6 +133,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    cluster: z
+      .object({
+        /**
+         * This node's name among gateways sharing one PostgreSQL (what it writes as the owner of the
+         * messages it works on). Default: host name and HTTP port, so a restarted node takes its own
+         * work back at once. Give each node its own.
+         */
+        nodeId: z.string().min(1).max(100).optional(),
+        /** How long a node's claim on a message lasts unless renewed: another takes over after it. */
+        leaseSeconds: z.number().int().min(2).max(3600).default(30),
+      })
+      .strict()
+      .prefault({}),
     messages: z
       .object({
         /**

@@ -1,6 +1,12 @@
 import type { Insertable } from 'kysely';
-import type { AccountLimits } from '../accounts/account-limits.js';
+import {
+  type AccountLimits,
+  balanceInsufficient,
+  type Limits,
+  quotaExceeded,
+} from '../accounts/account-limits.js';
 import type { PriceList } from '../accounts/price-list.js';
+import { NOTHING_RESERVED, type Reservation } from '../accounts/reservation-ledger.js';
 import type { SenderNumbers } from '../accounts/sender-numbers.js';
 import type { Config } from '../config/schema.js';
 import { BackpressureError, GatewayError } from '../core/errors.js';
@@ -9,7 +15,7 @@ import { type FieldNames, NATIVE_FIELD_NAMES } from '../core/send-input.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
 import { GroupCommitter } from '../queue/group-commit.js';
 import type { Store } from '../store/open-store.js';
-import { type AcceptedUnit, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
+import { type AcceptedUnit, LimitRefusal, storeAcceptedBatch } from '../store/queries/accepted-batch.js';
 import { usagePeriod } from '../store/queries/account-usage.js';
 import type {
   MessageHistoryTable,
@@ -36,6 +42,8 @@ interface CommitUnit {
   idempotency: IdempotencyRecord | undefined;
   /** Segments this request adds to the account's monthly usage. */
   segments: number;
+  /** The account's monthly segment quota (null: none), checked again by the store. */
+  quota: number | null;
   /** What this request costs a prepaid account, in micros (0 otherwise). */
   costMicros: number;
   /** Set when the batch failed and this request, written alone, failed too. */
@@ -59,6 +67,8 @@ export class AcceptService {
     private readonly limits: AccountLimits,
     private readonly prices: PriceList,
     private readonly senderNumbers: SenderNumbers,
+    /** This node's claim on what it accepts: it dispatches them itself (no polling, no other node). */
+    private readonly lease: { readonly owner: string; readonly ms: number },
   ) {
     // PostgreSQL commits on other connections while one waits for its fsync; SQLite has one writer.
     const parallelCommits = store.dialect === 'postgres' ? 4 : 1;
@@ -90,11 +100,11 @@ export class AcceptService {
       this.senderNumbers.checkSender(accountId, send.sender, nameOf(i).from);
     });
     const giveBackRate = this.limits.takeRate(accountId, limits, count);
-    let giveBackQuota: () => void = () => {};
-    let giveBackBalance: () => void = () => {};
+    let quota: Reservation = NOTHING_RESERVED;
+    let balance: Reservation = NOTHING_RESERVED;
     let costMicros = 0;
     try {
-      giveBackQuota = await this.limits.reserveQuota(accountId, limits, segments);
+      quota = await this.limits.reserveQuota(accountId, limits, segments);
       if (limits.prepaid) {
         for (const [i, send] of sends.entries()) {
           costMicros += await this.prices.cost(
@@ -104,16 +114,21 @@ export class AcceptService {
             nameOf(i).recipient,
           );
         }
-        giveBackBalance = await this.limits.reserveBalance(accountId, costMicros);
+        balance = await this.limits.reserveBalance(accountId, costMicros);
       }
       this.dispatcher.reserve(count);
     } catch (error) {
       giveBackRate();
-      giveBackQuota();
-      giveBackBalance();
+      quota.giveBack();
+      balance.giveBack();
       throw error;
     }
     const rows = sends.flatMap((s) => s.rows);
+    const leaseUntil = Date.now() + this.lease.ms;
+    for (const row of rows) {
+      row.lease_owner = this.lease.owner;
+      row.lease_until = leaseUntil;
+    }
     const unit: CommitUnit = {
       accountId,
       rows,
@@ -128,6 +143,7 @@ export class AcceptService {
       })),
       idempotency,
       segments,
+      quota: limits.monthlySegmentQuota,
       costMicros,
     };
     try {
@@ -136,8 +152,9 @@ export class AcceptService {
     } catch (error) {
       this.dispatcher.releaseReserved(count);
       giveBackRate();
-      giveBackQuota();
-      giveBackBalance();
+      quota.giveBack();
+      balance.giveBack();
+      if (error instanceof LimitRefusal) throw this.refusal(error, limits, segments, costMicros);
       if (error instanceof GatewayError) throw error;
       this.logger.error({ err: error }, 'could not store accepted messages');
       throw new BackpressureError(
@@ -147,7 +164,17 @@ export class AcceptService {
         5,
       );
     }
+    quota.settle();
+    balance.settle();
     for (const send of sends) this.dispatcher.accepted(send.items, send.scheduleAt);
+  }
+
+  /** The store's verdict where this node's cached view was behind: re-read it next time. */
+  private refusal(refusal: LimitRefusal, limits: Limits, segments: number, costMicros: number): GatewayError {
+    this.limits.forgetCommitted(refusal.accountId);
+    return refusal.limit === 'quota'
+      ? quotaExceeded(limits.monthlySegmentQuota ?? 0, undefined, segments)
+      : balanceInsufficient(undefined, costMicros);
   }
 
   private async write(units: CommitUnit[]): Promise<void> {
@@ -177,7 +204,7 @@ export class AcceptService {
       requests: unit.requests,
       refs: unit.refs,
       history: unit.history,
-      usage: { period: usagePeriod(createdAt), segments: unit.segments },
+      usage: { period: usagePeriod(createdAt), segments: unit.segments, quota: unit.quota },
       debitMicros: unit.costMicros,
       idempotency: unit.idempotency && {
         ...unit.idempotency,

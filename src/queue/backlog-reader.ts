@@ -1,10 +1,11 @@
-import { loadReadyMessages } from '../store/queries/dispatch-load.js';
+import { claimReadyMessages } from '../store/queries/message-leases.js';
 import { dispatchItemFromRow } from './dispatch-item.js';
 import type { DispatchState } from './dispatch-state.js';
 
 /**
- * Reads ready messages the store holds and memory does not, in priority and id order, when more
- * were queued than memory may hold (or after a restart): a million queued messages wait on disk.
+ * Claims and reads ready messages the store holds and memory does not, in priority and id order,
+ * when more were queued than memory may hold (or after a restart, or when another node stopped):
+ * a million queued messages wait on disk, and a message is read by one node only.
  */
 export class BacklogReader {
   private cursor: { priority: number; id: string } | undefined;
@@ -18,6 +19,15 @@ export class BacklogReader {
     if (state.backlog && state.inMemory < state.options.queue.maxInMemory / 2) void this.refill();
   }
 
+  /**
+   * Looks for ready messages nobody works on (a node that stopped, work left unclaimed by a node
+   * with no room) and takes what memory has room for. Run now and then by the lease keeper.
+   */
+  sweep(): void {
+    const { state } = this;
+    if (state.inMemory < state.options.queue.maxInMemory / 2) void this.refill();
+  }
+
   private async refill(): Promise<void> {
     const { state } = this;
     if (this.reading || !state.running) return;
@@ -26,9 +36,10 @@ export class BacklogReader {
       if (this.cursor === undefined) state.skippedWhileScanning = false;
       const room = state.options.queue.maxInMemory - state.inMemory;
       state.holdings.beginRead();
-      let rows: Awaited<ReturnType<typeof loadReadyMessages>>;
+      let rows: Awaited<ReturnType<typeof claimReadyMessages>>;
       try {
-        rows = await loadReadyMessages(state.options.store, Date.now(), room, this.cursor);
+        const now = Date.now();
+        rows = await claimReadyMessages(state.options.store, state.lease(now), now, room, this.cursor);
       } catch (error) {
         state.holdings.endRead();
         throw error;

@@ -19,6 +19,11 @@ export interface DispatcherOptions {
   /** How far ahead the scheduler holds due messages in memory. */
   schedulerHorizonMs?: number;
   /**
+   * This node's claim on the messages it works on (several gateways on one database): the owner
+   * it writes and how long a claim lasts unless renewed.
+   */
+  lease: { readonly owner: string; readonly ms: number };
+  /**
    * Checked just before each submission: a reason makes the message `rejected` instead (a
    * recipient who opted out after a message was accepted, e.g. while it was scheduled).
    */
@@ -55,6 +60,11 @@ export class DispatchState {
 
   constructor(readonly options: DispatcherOptions) {
     for (const name of options.connectors.keys()) this.queues.set(name, new ReadyQueue());
+  }
+
+  /** A claim made now: this node's until one lease from now. */
+  lease(now = Date.now()): { owner: string; until: number } {
+    return { owner: this.options.lease.owner, until: now + this.options.lease.ms };
   }
 
   /** Puts a message into its connector's ready queue (the default connector's if its own is gone). */

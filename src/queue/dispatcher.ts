@@ -1,8 +1,9 @@
 import { BackpressureError } from '../core/errors.js';
-import { countUnsent, loadAwaitingReceipts, loadSendingMessages } from '../store/queries/dispatch-load.js';
+import { countUnsent, loadAwaitingReceipts } from '../store/queries/dispatch-load.js';
 import { BacklogReader } from './backlog-reader.js';
-import { type DispatchItem, dispatchItemFromRow } from './dispatch-item.js';
+import type { DispatchItem } from './dispatch-item.js';
 import { type DispatcherOptions, DispatchState } from './dispatch-state.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { ScheduledRelease } from './scheduled-release.js';
 import { SubmissionPump } from './submission-pump.js';
 
@@ -21,6 +22,7 @@ export class Dispatcher {
   private readonly backlog: BacklogReader;
   private readonly release: ScheduledRelease;
   private readonly submissions: SubmissionPump;
+  private readonly leases: LeaseKeeper;
   private pumpScheduled = false;
 
   constructor(options: DispatcherOptions) {
@@ -28,23 +30,17 @@ export class Dispatcher {
     this.backlog = new BacklogReader(this.state);
     this.release = new ScheduledRelease(this.state);
     this.submissions = new SubmissionPump(this.state, this.release);
+    this.leases = new LeaseKeeper(this.state, this.backlog);
     this.state.wake = () => this.schedulePump();
   }
 
   /** Recovers unfinished work from the store and starts dispatching. */
   async start(): Promise<void> {
     const { state } = this;
-    const { store, logger, writer, defaultConnector, connectors } = state.options;
+    const { store, logger, connectors } = state.options;
     state.running = true;
     state.unsent = await countUnsent(store);
-    const sending = await loadSendingMessages(store);
-    const now = Date.now();
-    for (const row of sending) {
-      const item = dispatchItemFromRow(row, defaultConnector);
-      state.holdings.hold(item.id, 'ready');
-      void writer.record({ id: item.id, status: 'queued', at: now, detail: 'requeued after restart' });
-      state.enqueue(item);
-    }
+    const sending = await this.leases.takeOverSending('requeued after restart');
     state.backlog = true;
     await this.release.scheduler.start();
     for (const [name, connector] of connectors) {
@@ -52,12 +48,13 @@ export class Dispatcher {
       const awaiting = await loadAwaitingReceipts(store, name);
       if (awaiting.length > 0) connector.resumeAwaitingReceipts(awaiting);
     }
-    if (sending.length > 0 || state.unsent > 0) {
+    if (sending > 0 || state.unsent > 0) {
       logger.info(
-        { unsent: state.unsent, resubmitting: sending.length },
+        { unsent: state.unsent, resubmitting: sending },
         'recovered unsent messages from the store',
       );
     }
+    this.leases.start();
     this.schedulePump();
   }
 
@@ -65,8 +62,10 @@ export class Dispatcher {
   async stop(timeoutMs = 10_000): Promise<void> {
     this.state.running = false;
     this.release.scheduler.stop();
+    this.leases.stop();
     await this.submissions.drain(timeoutMs);
     await this.state.options.writer.idle();
+    await this.leases.releaseAll();
   }
 
   /** Takes room for `count` new messages in the queue, or throws 503 `queue_full`. */
@@ -93,6 +92,8 @@ export class Dispatcher {
   accepted(items: readonly DispatchItem[], dueAt: number | null): void {
     const { state } = this;
     if (!state.running) return;
+    // Stored claimed by this node. What it does not hold now (scheduled beyond the scheduler's
+    // horizon, or past the memory limit) is not renewed: its claim lapses, and any node takes it.
     if (dueAt !== null) {
       for (const item of items) {
         if (this.release.scheduler.add({ id: item.id, due: dueAt, item }))

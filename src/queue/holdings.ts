@@ -21,6 +21,11 @@ export class Holdings {
     return this.held.has(id);
   }
 
+  /** Every id held. */
+  ids(): string[] {
+    return [...this.held.keys()];
+  }
+
   hold(id: string, holding: Holding): void {
     this.held.set(id, holding);
   }

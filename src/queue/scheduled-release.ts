@@ -1,4 +1,5 @@
-import { loadDueSoon, loadMessagesByIds } from '../store/queries/dispatch-load.js';
+import { loadMessagesByIds } from '../store/queries/dispatch-load.js';
+import { claimDueSoon } from '../store/queries/message-leases.js';
 import { type DispatchItem, dispatchItemFromRow } from './dispatch-item.js';
 import type { DispatchState } from './dispatch-state.js';
 import { type ScheduledEntry, Scheduler } from './scheduler.js';
@@ -23,7 +24,8 @@ export class ScheduledRelease {
     const { holdings, options } = this.state;
     holdings.beginRead();
     try {
-      const rows = await loadDueSoon(options.store, until);
+      const now = Date.now();
+      const rows = await claimDueSoon(options.store, this.state.lease(now), now, until);
       const entries: ScheduledEntry[] = [];
       for (const row of rows) {
         if (holdings.known(row.id)) continue;

@@ -545,6 +545,22 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0019_leases': {
+      async up(db: Kysely<unknown>) {
+        // Several gateways on one database: a message is worked on by the node holding its lease,
+        // taken over by another when the lease runs out (docs/deployment.md).
+        await db.schema.alterTable('messages').addColumn('lease_owner', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('lease_until', bigint).execute();
+        await db.schema.createIndex('messages_lease_owner').on('messages').columns(['lease_owner']).execute();
+        // Named leases (a connector's binds, cluster-wide).
+        await db.schema
+          .createTable('leases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('until', bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -28,6 +28,14 @@ export interface Database {
   message_refs: MessageRefsTable;
   campaigns: CampaignsTable;
   interactions: InteractionsTable;
+  leases: LeasesTable;
+}
+
+/** A named lease (one of a connector's binds): held by one node until it lapses. */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  until: number;
 }
 
 /** A campaign (seed 004): an SMS text template an account sends to callers, by the id it chose. */
@@ -323,6 +331,9 @@ export interface MessagesTable {
   replied_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** The request whose shared fields (callback URL, metadata) this message uses, if stored apart. */
   request_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The node working on it (several gateways on one database), and until when (epoch ms). */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_until: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface MessageHistoryTable {

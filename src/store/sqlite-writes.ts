@@ -16,6 +16,7 @@ export interface SqliteStatements {
   deleteIdempotency: Statement;
   insertIdempotency: Statement;
   addUsage: Statement;
+  addUsageWithin: Statement;
   debitBalance: Statement;
   insertStatusEvents: Statement;
   eventTargets: Statement;
@@ -52,6 +53,8 @@ const MESSAGE_COLUMNS = [
   'callback_format',
   'reply_required',
   'request_id',
+  'lease_owner',
+  'lease_until',
 ] as const;
 
 /** The statements for `sqlite`, prepared on first use. */
@@ -89,7 +92,14 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
       addUsage: sqlite.prepare(
         'INSERT INTO account_usage (account_id, period, segments) VALUES (?, ?, ?) ON CONFLICT (account_id, period) DO UPDATE SET segments = account_usage.segments + excluded.segments',
       ),
-      debitBalance: sqlite.prepare('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ?'),
+      // Usage under a quota and the prepaid debit change nothing (changes = 0) when they would pass
+      // the limit: the accept transaction then refuses the unit.
+      addUsageWithin: sqlite.prepare(
+        'INSERT INTO account_usage (account_id, period, segments) SELECT @account, @period, @segments WHERE @segments <= @quota ON CONFLICT (account_id, period) DO UPDATE SET segments = account_usage.segments + excluded.segments WHERE account_usage.segments + excluded.segments <= @quota',
+      ),
+      debitBalance: sqlite.prepare(
+        'UPDATE accounts SET balance_micros = balance_micros - @debit WHERE id = @account AND balance_micros >= @debit',
+      ),
       insertStatusEvents: sqlite.prepare(INSERT_STATUS_EVENTS_SQLITE),
       eventTargets: sqlite.prepare(EVENT_TARGETS_SQLITE).pluck(),
       insertIdempotency: sqlite.prepare(

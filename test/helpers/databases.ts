@@ -95,8 +95,9 @@ export async function describeEachDatabase(
   title: string,
   body: (db: TestDatabase) => void,
   describe: (name: string, options: { skip?: string | boolean }, fn: () => void) => unknown,
+  databases: readonly TestDatabase[] = TEST_DATABASES,
 ): Promise<void> {
-  for (const db of TEST_DATABASES) {
+  for (const db of databases) {
     let skip: string | undefined;
     if (db.dialect === 'postgres') {
       const reason = await postgresUnavailableReason();
@@ -107,4 +108,17 @@ export async function describeEachDatabase(
     }
     describe(`${title} [${db.dialect}]`, skip ? { skip } : {}, () => body(db));
   }
+}
+
+/**
+ * Runs `body` on PostgreSQL only: for what only several nodes on one database can show (SQLite is
+ * one process per file). Skipped loudly, or failed under CI, as describeEachDatabase does.
+ */
+export function describePostgres(
+  title: string,
+  body: (db: TestDatabase) => void,
+  describe: (name: string, options: { skip?: string | boolean }, fn: () => void) => unknown,
+): Promise<void> {
+  const postgres = TEST_DATABASES.filter((db) => db.dialect === 'postgres');
+  return describeEachDatabase(title, body, describe, postgres);
 }

@@ -32,6 +32,8 @@ export function messageRow(overrides: Partial<Insertable<MessagesTable>> = {}): 
     sent_at: null,
     final_at: null,
     request_id: null,
+    lease_owner: null,
+    lease_until: null,
     ...overrides,
   };
 }

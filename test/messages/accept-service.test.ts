@@ -29,6 +29,7 @@ await describeEachDatabase(
         gateway.limits,
         gateway.prices,
         gateway.senderNumbers,
+        { owner: 'local', ms: 30_000 },
       );
     });
     after(async () => {

@@ -14,9 +14,9 @@ import { insertMessages } from './messages-insert.js';
 /** The messages of one accepted request, with its idempotency record when it had a key. */
 export interface AcceptedUnit {
   accountId: string;
-  /** Segments to add to the account's usage for `period` (quotas). */
-  usage: { period: string; segments: number };
-  /** Taken from the account's prepaid balance with the messages (0 for other accounts). */
+  /** Segments to add to the account's usage for `period`, refused past `quota` (null: none). */
+  usage: { period: string; segments: number; quota: number | null };
+  /** Taken from the account's prepaid balance with the messages (0 for other accounts), never below zero. */
   debitMicros: number;
   rows: readonly Insertable<MessagesTable>[];
   /** What rows share, stored once (sends to several recipients with a callback or metadata). */
@@ -27,7 +27,24 @@ export interface AcceptedUnit {
   idempotency: IdempotencyEntry | undefined;
 }
 
-/** Stores the messages of many accepted requests in one transaction (the group commit). */
+/**
+ * The store refused a unit because its account's balance or quota no longer covers it: another
+ * node (or a request this node had not seen) took it first. Nothing of the transaction is stored.
+ */
+export class LimitRefusal extends Error {
+  constructor(
+    readonly accountId: string,
+    readonly limit: 'balance' | 'quota',
+  ) {
+    super(`the store refused the ${limit} of account ${accountId}`);
+  }
+}
+
+/**
+ * Stores the messages of many accepted requests in one transaction (the group commit). Quota and
+ * balance are taken with conditional UPDATEs, so what every node's memory allowed is checked once
+ * more against the one truth; a unit they refuse fails the transaction with a LimitRefusal.
+ */
 export async function storeAcceptedBatch(store: Store, units: readonly AcceptedUnit[]): Promise<void> {
   if (store.sqlite) {
     const statements = sqliteStatements(store.sqlite);
@@ -37,8 +54,17 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
         for (const row of unit.rows) statements.insertMessage.run(row);
         for (const ref of unit.refs)
           statements.insertRef.run(ref.message_id, ref.account_id, ref.name, ref.value);
-        statements.addUsage.run(unit.accountId, unit.usage.period, unit.usage.segments);
-        if (unit.debitMicros > 0) statements.debitBalance.run(unit.debitMicros, unit.accountId);
+        const { period, segments, quota } = unit.usage;
+        if (quota === null) statements.addUsage.run(unit.accountId, period, segments);
+        else if (
+          statements.addUsageWithin.run({ account: unit.accountId, period, segments, quota }).changes === 0
+        )
+          throw new LimitRefusal(unit.accountId, 'quota');
+        if (
+          unit.debitMicros > 0 &&
+          statements.debitBalance.run({ debit: unit.debitMicros, account: unit.accountId }).changes === 0
+        )
+          throw new LimitRefusal(unit.accountId, 'balance');
         for (const h of unit.history) {
           statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
         }
@@ -73,21 +99,36 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
       units.flatMap((u) => u.history),
     );
     for (const unit of units) {
-      await trx
+      const { period, segments, quota } = unit.usage;
+      if (quota !== null && segments > quota) throw new LimitRefusal(unit.accountId, 'quota');
+      const counted = await trx
         .insertInto('account_usage')
-        .values({ account_id: unit.accountId, period: unit.usage.period, segments: unit.usage.segments })
+        .values({ account_id: unit.accountId, period, segments })
         .onConflict((oc) =>
-          oc.columns(['account_id', 'period']).doUpdateSet((eb) => ({
-            segments: eb('account_usage.segments', '+', eb.ref('excluded.segments')),
-          })),
+          oc
+            .columns(['account_id', 'period'])
+            .doUpdateSet((eb) => ({
+              segments: eb('account_usage.segments', '+', eb.ref('excluded.segments')),
+            }))
+            .$call((update) =>
+              quota === null
+                ? update
+                : update.where((eb) =>
+                    eb(eb('account_usage.segments', '+', eb.ref('excluded.segments')), '<=', quota),
+                  ),
+            ),
         )
-        .execute();
+        .returning('segments')
+        .executeTakeFirst();
+      if (!counted) throw new LimitRefusal(unit.accountId, 'quota');
       if (unit.debitMicros > 0) {
-        await trx
+        const debited = await trx
           .updateTable('accounts')
           .set((eb) => ({ balance_micros: eb('balance_micros', '-', unit.debitMicros) }))
           .where('id', '=', unit.accountId)
-          .execute();
+          .where('balance_micros', '>=', unit.debitMicros)
+          .executeTakeFirst();
+        if (debited.numUpdatedRows === 0n) throw new LimitRefusal(unit.accountId, 'balance');
       }
       if (unit.idempotency) {
         await insertIdempotentResponse(trx, { accountId: unit.accountId, ...unit.idempotency });
