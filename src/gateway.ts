@@ -141,7 +141,15 @@ export class Gateway {
         { allowPrivateAddresses: config.webhooks.allowPrivateAddresses },
         { maxSocketsPerOrigin: config.webhooks.concurrencyPerDestination },
       );
-      const webhooks = new WebhookDeliverer(store, webhookClient, config.webhooks, logger);
+      const lease = { owner: nodeIdOf(config, store), ms: config.cluster.leaseSeconds * 1000 };
+      const webhooks = new WebhookDeliverer(
+        store,
+        webhookClient,
+        config.webhooks,
+        logger,
+        Math.random,
+        lease,
+      );
       writer.onEvents = (events) => webhooks.enqueue(events);
       const optOuts = new OptOutRegistry();
       await optOuts.load(store);
@@ -182,7 +190,6 @@ export class Gateway {
         (name) => connectors.get(name)?.type,
       );
       const routesSource = await applySavedRoutes(store, router, logger);
-      const lease = { owner: nodeIdOf(config, store), ms: config.cluster.leaseSeconds * 1000 };
       dispatcher = new Dispatcher({
         lease,
         store,

@@ -552,6 +552,11 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         await db.schema.alterTable('messages').addColumn('lease_owner', 'text').execute();
         await db.schema.alterTable('messages').addColumn('lease_until', bigint).execute();
         await db.schema.createIndex('messages_lease_owner').on('messages').columns(['lease_owner']).execute();
+        // Webhook and inbound events: delivered by the node holding them; per-message order is
+        // checked against the earlier events of the same order key.
+        await db.schema.alterTable('events').addColumn('lease_owner', 'text').execute();
+        await db.schema.alterTable('events').addColumn('lease_until', bigint).execute();
+        await db.schema.createIndex('events_order_key').on('events').columns(['order_key', 'seq']).execute();
         // Named leases (a connector's binds, cluster-wide).
         await db.schema
           .createTable('leases')

@@ -163,6 +163,9 @@ export interface EventsTable {
   last_error: string | null;
   delivered_at: number | null;
   created_at: number;
+  /** The node delivering it (several nodes on PostgreSQL), and until when unless renewed. */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_until: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A mobile-originated message, with the outbound message it answers when one was found. */

@@ -8,13 +8,13 @@ import {
   accountsWithPendingEvents,
   type EventOutcome,
   loadEventForDelivery,
-  loadPendingEventsOfAccount,
   type PendingEvent,
   storeEventOutcomes,
 } from '../store/queries/events.js';
 import type { AccountBacklog } from './account-backlog.js';
 import { deliveryVerdict, describeOutcome } from './delivery-outcome.js';
 import { Destination } from './destination.js';
+import { EventClaims, type NodeLease } from './event-claims.js';
 import { EventMemory } from './event-memory.js';
 import { nativeFormat } from './formats/native-format.js';
 import { PAYLOAD_FORMATS } from './formats/payload-formats.js';
@@ -59,6 +59,7 @@ type Next = 'done' | 'wait' | 'requeue';
  */
 export class WebhookDeliverer {
   private readonly memory: EventMemory;
+  private readonly claims: EventClaims;
   private readonly delivering = new Set<number>();
   private readonly due = new MinHeap<PendingEvent>((e) => e.nextAttemptAt);
   private readonly destinations = new Map<string, Destination>();
@@ -80,9 +81,12 @@ export class WebhookDeliverer {
     private readonly config: Config['webhooks'],
     private readonly logger: Logger,
     private readonly random: () => number = Math.random,
+    /** This node's lease on events when several nodes share a PostgreSQL database. */
+    lease?: NodeLease,
   ) {
     this.outcomes = new GroupCommitter((outcomes) => storeEventOutcomes(this.store, outcomes), 1000);
     this.memory = new EventMemory(config.maxInMemory, config.maxInMemoryPerAccount);
+    this.claims = new EventClaims(store, lease, logger);
     this.eventBackoff = { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs };
     this.destinationBackoff = { baseMs: config.destinationRetryBaseMs, maxMs: config.destinationRetryMaxMs };
   }
@@ -95,6 +99,10 @@ export class WebhookDeliverer {
     }
     for (const account of this.memory.accounts.values()) this.wantRefill(account);
     await this.refills;
+    // Other nodes' events, once their node is gone (or an earlier event no longer in the way).
+    this.claims.start((accountIds) => {
+      for (const accountId of accountIds) this.leftOnDisk(this.memory.accountOf(accountId));
+    });
   }
 
   /** Stops starting deliveries and waits for those in flight (and their outcomes) to be stored. */
@@ -106,6 +114,7 @@ export class WebhookDeliverer {
     await this.refills;
     await Promise.all([...this.inFlight]);
     await this.outcomes.idle();
+    await this.claims.stop();
   }
 
   /** Hands over events a replay made pending again (delivered even if an older attempt is settling). */
@@ -113,8 +122,18 @@ export class WebhookDeliverer {
     this.enqueue(events.map((event) => ({ ...event, replayed: true })));
   }
 
-  /** Hands over events just committed to the store. */
+  /** Hands over events just committed to the store (delivered once this node holds them). */
   enqueue(events: readonly PendingEvent[]): void {
+    if (!this.running || events.length === 0) return;
+    this.claims.claim(events, (held, refused) => {
+      this.offerByAccount(held);
+      // What another node holds, or waits behind another node's event, is read back by the sweep.
+      if (refused) for (const event of events) this.leftOnDisk(this.memory.accountOf(event.accountId));
+    });
+  }
+
+  /** Events of one or more accounts, offered one account's run at a time. */
+  private offerByAccount(events: readonly PendingEvent[]): void {
     if (!this.running || events.length === 0) return;
     let batch: PendingEvent[] = [];
     let accountId = events[0]!.accountId;
@@ -451,6 +470,12 @@ export class WebhookDeliverer {
     for (const other of this.memory.accounts.values()) this.wantRefill(other);
   }
 
+  /** The store holds events of this account that memory does not: read them back when there is room. */
+  private leftOnDisk(account: AccountBacklog): void {
+    account.onDisk = true;
+    this.wantRefill(account);
+  }
+
   /** Asks for a refill of an account with events on disk, once it has room for a good page of them. */
   private wantRefill(account: AccountBacklog): void {
     if (!this.running || !account.onDisk || account.refilling) return;
@@ -479,7 +504,7 @@ export class WebhookDeliverer {
     try {
       let cursor = 0;
       for (;;) {
-        const page = await loadPendingEventsOfAccount(this.store, account.accountId, cursor, REFILL_PAGE);
+        const page = await this.claims.page(account.accountId, cursor, REFILL_PAGE);
         let full = false;
         for (const event of page) {
           if (this.memory.has(event.seq)) continue;

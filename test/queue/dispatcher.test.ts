@@ -164,7 +164,7 @@ await describeEachDatabase(
 
     it('releases a scheduled message when it is due', async () => {
       gateway = await startTestGateway(store);
-      const at = new Date(Date.now() + 300).toISOString();
+      const at = new Date(Date.now() + 2000).toISOString();
       const [id] = await send(gateway, { to: '+447911123456', text: 'later', scheduleAt: at });
       assert.equal(await statusOf(store, id!), 'scheduled');
       await waitFor(async () => ((await statusOf(store, id!)) === 'delivered' ? true : undefined));

@@ -6,7 +6,8 @@ import type { Database, EventsTable } from '../schema.js';
 import { sqliteTransaction } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
 
-export type EventRow = Selectable<EventsTable>;
+/** An event as the API and the deliverer see it (which node holds it is the cluster's business). */
+export type EventRow = Omit<Selectable<EventsTable>, 'lease_owner' | 'lease_until'>;
 
 /** What the webhook deliverer keeps in memory of an event that is still to be delivered. */
 export interface PendingEvent {

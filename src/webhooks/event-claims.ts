@@ -1,0 +1,110 @@
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../store/open-store.js';
+import {
+  accountsWithUnclaimedEvents,
+  claimEvents,
+  claimPendingEventsOfAccount,
+  releaseEventLeases,
+  renewEventLeases,
+} from '../store/queries/event-leases.js';
+import { loadPendingEventsOfAccount, type PendingEvent } from '../store/queries/events.js';
+
+/** This node's name on leases and how long one lasts. */
+export interface NodeLease {
+  readonly owner: string;
+  readonly ms: number;
+}
+
+/**
+ * Which pending events this node delivers. On PostgreSQL several nodes share the events table: a
+ * node delivers an event only once it holds its lease (store/queries/event-leases.ts), renews its
+ * leases a third of a lease at a time, and sweeps for events nobody holds (their node stopped or
+ * died, or an earlier event of the same message was in the way). With SQLite there is one node:
+ * every event is this node's and nothing is written for it.
+ */
+export class EventClaims {
+  private timer: NodeJS.Timeout | undefined;
+  /** Claims run one after another, so events reach memory in the order they were written. */
+  private claiming: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly lease: NodeLease | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  get clustered(): boolean {
+    return this.lease !== undefined && this.store.dialect === 'postgres';
+  }
+
+  /** Claims events this node just wrote; `then` gets those it holds (all of them with one node). */
+  claim(
+    events: readonly PendingEvent[],
+    then: (held: readonly PendingEvent[], refused: boolean) => void,
+  ): void {
+    if (!this.clustered) {
+      then(events, false);
+      return;
+    }
+    this.claiming = this.claiming.then(async () => {
+      try {
+        const now = Date.now();
+        const held = await claimEvents(
+          this.store,
+          this.leaseAt(now),
+          now,
+          events.map((e) => e.seq),
+        );
+        then(
+          events.filter((e) => held.has(e.seq)),
+          held.size < events.length,
+        );
+      } catch (error) {
+        // Left unclaimed in the store: the sweep finds them.
+        this.logger.error({ err: error }, 'could not claim new webhook events; the sweep will');
+        then([], true);
+      }
+    });
+  }
+
+  /** One account's pending events after `afterSeq`, claimed for this node (refill and takeover). */
+  page(accountId: string, afterSeq: number, limit: number): Promise<PendingEvent[]> {
+    if (!this.clustered) return loadPendingEventsOfAccount(this.store, accountId, afterSeq, limit);
+    const now = Date.now();
+    return claimPendingEventsOfAccount(this.store, this.leaseAt(now), now, accountId, afterSeq, limit);
+  }
+
+  /** Renews this node's leases and reports accounts with events nobody holds, a third of a lease apart. */
+  start(onUnclaimed: (accountIds: readonly string[]) => void): void {
+    if (!this.clustered || !this.lease) return;
+    this.timer = setInterval(
+      async () => {
+        try {
+          const now = Date.now();
+          await renewEventLeases(this.store, this.leaseAt(now));
+          onUnclaimed(await accountsWithUnclaimedEvents(this.store, now));
+        } catch (error) {
+          this.logger.warn({ err: error }, 'could not renew webhook event leases');
+        }
+      },
+      Math.max(1000, Math.floor(this.lease.ms / 3)),
+    );
+    this.timer.unref();
+  }
+
+  /** On a clean stop: this node's pending events are free for the others at once. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.claiming;
+    if (!this.clustered || !this.lease) return;
+    await releaseEventLeases(this.store, this.lease.owner).catch((error) =>
+      this.logger.warn({ err: error }, 'could not release webhook event leases; they lapse on their own'),
+    );
+  }
+
+  private leaseAt(now: number) {
+    const lease = this.lease!;
+    return { owner: lease.owner, until: now + lease.ms };
+  }
+}
