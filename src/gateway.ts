@@ -25,6 +25,7 @@ import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
 import { routeSchema } from './routing/route-schema.js';
 import { Router } from './routing/router.js';
+import { ChangeFeed } from './store/change-feed.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
 import { purgeIdempotencyKeys } from './store/queries/idempotency.js';
 import { loadSavedRoutes } from './store/queries/routes.js';
@@ -113,8 +114,11 @@ export class Gateway {
     readonly router: Router,
     routesSource: 'config' | 'api',
     private readonly adminKey: string | undefined,
+    /** What this node tells the others on the same PostgreSQL database, and hears from them. */
+    readonly changes: ChangeFeed,
   ) {
     this.routesSource = routesSource;
+    this.listenForOtherNodes();
 
     this.authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
     this.http = buildHttpServer(this);
@@ -242,6 +246,7 @@ export class Gateway {
         router,
         routesSource,
         options.adminKey,
+        new ChangeFeed(store, lease.owner, logger),
       );
     } catch (error) {
       if (!options.store) await store.close();
@@ -256,6 +261,7 @@ export class Gateway {
    */
   async start(listen = true): Promise<void> {
     if (listen) await this.listen();
+    await this.changes.start();
     // Only once the configuration (and the port) have proved themselves: a start that fails must
     // not create the admin account whose generated key nobody saw.
     const bootstrap = await bootstrapAdmin(this.store, this.adminKey);
@@ -338,6 +344,30 @@ export class Gateway {
     await this.writer.idle();
     await this.webhooks.stop();
     this.webhookClient.close();
+    await this.changes.stop();
+    // The leases are released: the other nodes take this node's work over now.
+    await this.changes.publish('released');
+    await this.writer.idle();
     if (closeStore) await this.store.close();
+  }
+
+  /**
+   * Changes another node made reach this one's caches within a second (docs/deployment.md): a
+   * setting through the API, an opt-out, or a node that stopped and released its work.
+   */
+  private listenForOtherNodes(): void {
+    this.optOuts.onChange = () => void this.changes.publish('opt-outs');
+    this.changes.on('opt-outs', () => this.optOuts.load(this.store));
+    this.changes.on('settings', async () => {
+      this.auth.invalidate();
+      this.limits.invalidate();
+      this.prices.invalidate();
+      await this.senderNumbers.load(this.store);
+      this.routesSource = await applySavedRoutes(this.store, this.router, this.logger);
+    });
+    this.changes.on('released', async () => {
+      await this.dispatcher.takeOverReleased();
+      await this.webhooks.takeOverReleased();
+    });
   }
 }

@@ -9,6 +9,7 @@ import { RouteNotFoundError } from './gateway-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput, strictJsonParser } from './input-safety.js';
 import { renderNativeError } from './native/native-dialect.js';
+import { tellOtherNodesOfSettingChanges } from './settings-changes.js';
 
 /** Builds the HTTP server: health, provider callbacks, and every API dialect (native `/v1` first). */
 export function buildHttpServer(gateway: Gateway): FastifyInstance {
@@ -58,6 +59,7 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
       .send({ error: { code: 'starting', message: 'smsgate is starting; retry in a moment' } });
     return reply;
   });
+  tellOtherNodesOfSettingChanges(app, gateway);
   app.setErrorHandler(nativeErrorHandler(gateway.logger));
   // A path no dialect claims: the native 404.
   app.setNotFoundHandler((request, reply) => {

@@ -69,6 +69,11 @@ export class Dispatcher {
   }
 
   /** Takes room for `count` new messages in the queue, or throws 503 `queue_full`. */
+  /** Another node stopped and released its messages: take over what is ready now, not at the next sweep. */
+  takeOverReleased(): Promise<void> {
+    return this.leases.tick();
+  }
+
   reserve(count: number): void {
     const { state } = this;
     const limit = state.options.queue.maxQueued;

@@ -56,7 +56,8 @@ export class LeaseKeeper {
     return rows.length;
   }
 
-  private async tick(): Promise<void> {
+  /** Renews, takes over and sweeps now (another node just released its leases), then on schedule. */
+  async tick(): Promise<void> {
     const { state } = this;
     if (this.working || !state.running) return;
     this.working = true;

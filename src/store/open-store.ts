@@ -21,6 +21,15 @@ export interface Store {
   readonly sqlite: SqliteDatabase.Database | undefined;
   /** Human-readable location (file path or URL without password), for logs. */
   readonly location: string;
+  /**
+   * PostgreSQL only: a connection of its own that LISTENs on this database's change channel
+   * (one per schema) and calls `onPayload` for every NOTIFY on it; resolves to its closer.
+   */
+  readonly listenForChanges:
+    | ((onPayload: (payload: string) => void) => Promise<() => Promise<void>>)
+    | undefined;
+  /** The channel `listenForChanges` hears (PostgreSQL). */
+  readonly changeChannel: string | undefined;
   close(): Promise<void>;
 }
 
@@ -75,6 +84,9 @@ function openSqlite(options: OpenStoreOptions): Store {
     db,
     dialect: 'sqlite',
     sqlite,
+    // One process per SQLite file: nobody else to tell.
+    listenForChanges: undefined,
+    changeChannel: undefined,
     location: file,
     close: async () => {
       await db.destroy();
@@ -102,10 +114,26 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // NOTIFY reaches every session of the database: the schema keeps two smsgates (or tests) apart.
+  const changeChannel = `smsgate_changes${schema ? `_${schema}` : ''}`;
   return {
     db,
     dialect: 'postgres',
     sqlite: undefined,
+    changeChannel,
+    async listenForChanges(onPayload) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === changeChannel && message.payload !== undefined) onPayload(message.payload);
+      });
+      // A lost listening connection must not crash the gateway; the slow sweeps still run.
+      client.on('error', () => {});
+      await client.query(`LISTEN ${changeChannel}`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
     location: redact(url) + (schema ? ` (schema ${schema})` : ''),
     close: () => db.destroy(),
   };

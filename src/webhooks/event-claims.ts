@@ -24,6 +24,7 @@ export interface NodeLease {
  */
 export class EventClaims {
   private timer: NodeJS.Timeout | undefined;
+  private onUnclaimed: ((accountIds: readonly string[]) => void) | undefined;
   /** Claims run one after another, so events reach memory in the order they were written. */
   private claiming: Promise<unknown> = Promise.resolve();
 
@@ -77,25 +78,28 @@ export class EventClaims {
   /** Renews this node's leases and reports accounts with events nobody holds, a third of a lease apart. */
   start(onUnclaimed: (accountIds: readonly string[]) => void): void {
     if (!this.clustered || !this.lease) return;
-    this.timer = setInterval(
-      async () => {
-        try {
-          const now = Date.now();
-          await renewEventLeases(this.store, this.leaseAt(now));
-          onUnclaimed(await accountsWithUnclaimedEvents(this.store, now));
-        } catch (error) {
-          this.logger.warn({ err: error }, 'could not renew webhook event leases');
-        }
-      },
-      Math.max(1000, Math.floor(this.lease.ms / 3)),
-    );
+    this.onUnclaimed = onUnclaimed;
+    this.timer = setInterval(() => void this.sweep(), Math.max(1000, Math.floor(this.lease.ms / 3)));
     this.timer.unref();
+  }
+
+  /** Renews and looks for unheld events now (also when another node says it released its own). */
+  async sweep(): Promise<void> {
+    if (!this.clustered || !this.onUnclaimed) return;
+    try {
+      const now = Date.now();
+      await renewEventLeases(this.store, this.leaseAt(now));
+      this.onUnclaimed(await accountsWithUnclaimedEvents(this.store, now));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not renew webhook event leases');
+    }
   }
 
   /** On a clean stop: this node's pending events are free for the others at once. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.onUnclaimed = undefined;
     await this.claiming;
     if (!this.clustered || !this.lease) return;
     await releaseEventLeases(this.store, this.lease.owner).catch((error) =>

@@ -117,6 +117,11 @@ export class WebhookDeliverer {
     await this.claims.stop();
   }
 
+  /** Another node stopped and released its events: take them over now. */
+  takeOverReleased(): Promise<void> {
+    return this.running ? this.claims.sweep() : Promise.resolve();
+  }
+
   /** Hands over events a replay made pending again (delivered even if an older attempt is settling). */
   replay(events: readonly PendingEvent[]): void {
     this.enqueue(events.map((event) => ({ ...event, replayed: true })));
