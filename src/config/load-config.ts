@@ -23,7 +23,7 @@ export class ConfigError extends Error {}
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const file = overrides.config ?? env.SMSGATE_CONFIG;
   const fromFile: Record<string, unknown> = file ? readConfigFile(file) : {};
-  const fromEnv = pickDefined({
+  const fromEnv: Record<string, unknown> = pickDefined({
     host: env.SMSGATE_HOST,
     port: toPort(env.SMSGATE_PORT, 'SMSGATE_PORT'),
     smppPort: toPort(env.SMSGATE_SMPP_PORT, 'SMSGATE_SMPP_PORT'),
@@ -31,6 +31,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     databaseUrl: env.SMSGATE_DATABASE_URL,
     logLevel: env.SMSGATE_LOG_LEVEL,
   });
+  // Each node of several sharing one PostgreSQL names itself (the rest of `cluster` from the file).
+  if (env.SMSGATE_NODE_ID) {
+    const cluster = (fromFile.cluster ?? {}) as Record<string, unknown>;
+    fromEnv.cluster = { ...cluster, nodeId: env.SMSGATE_NODE_ID };
+  }
   const { config: _file, ...flags } = overrides;
   return buildConfig({ ...fromFile, ...fromEnv, ...pickDefined(flags) });
 }
