@@ -282,8 +282,12 @@ export class WebhookDeliverer {
       this.delivering.add(event.seq);
       const delivery = this.deliver(event, destination)
         .catch((error: unknown): Next => {
-          this.logger.error({ err: error, event: event.id }, 'webhook delivery failed');
-          return 'done';
+          // Not the receiver's doing (the store could not be read, say): the event stays pending
+          // and is tried again after its own back-off; dropping it here would strand it in memory.
+          this.logger.error({ err: error, event: event.id }, 'webhook delivery failed; retrying later');
+          event.nextAttemptAt =
+            Date.now() + backoffDelayMs(this.eventBackoff, event.attempts + 1, this.random);
+          return 'wait';
         })
         .then((next) => {
           this.inFlight.delete(delivery);

@@ -75,8 +75,13 @@ export async function accountsWithUnclaimedEvents(store: Store, now: number): Pr
 
 /** Extends every lease this node holds on pending events. */
 export async function renewEventLeases(store: Store, lease: Lease): Promise<void> {
+  // Events an outcome write holds are skipped, not waited for (waiting deadlocked with it); the
+  // next renewal takes them.
   await sql`UPDATE events SET lease_until = ${lease.until}
-    WHERE lease_owner = ${lease.owner} AND state = 'pending'`.execute(store.db);
+    WHERE seq IN (
+      SELECT seq FROM events WHERE lease_owner = ${lease.owner} AND state = 'pending'
+      FOR UPDATE SKIP LOCKED
+    )`.execute(store.db);
 }
 
 /** On a clean stop: this node's pending events are free for the others at once. */

@@ -216,7 +216,8 @@ export async function storeEventOutcomes(store: Store, outcomes: readonly EventO
     return;
   }
   await store.db.transaction().execute(async (trx) => {
-    for (const o of outcomes) {
+    // In one order (seq) in every transaction, so two writers of the same events wait, never deadlock.
+    for (const o of [...outcomes].sort((a, b) => a.seq - b.seq)) {
       await trx
         .updateTable('events')
         .set({

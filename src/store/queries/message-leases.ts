@@ -89,13 +89,16 @@ export async function claimStaleSending(store: Store, lease: Lease, now: number)
 export async function renewLeases(store: Store, lease: Lease, ids: readonly string[]): Promise<number> {
   let renewed = 0;
   for (let i = 0; i < ids.length; i += 500) {
-    const result = await store.db
-      .updateTable('messages')
-      .set({ lease_until: lease.until })
-      .where('lease_owner', '=', lease.owner)
-      .where('id', 'in', ids.slice(i, i + 500))
-      .executeTakeFirst();
-    renewed += Number(result.numUpdatedRows);
+    const slice = ids.slice(i, i + 500);
+    // Rows a status write holds right now are skipped, not waited for (waiting is how two
+    // transactions deadlock); the next renewal, a third of a lease later, takes them.
+    const result = await sql`
+      UPDATE messages SET lease_until = ${lease.until}
+      WHERE id IN (
+        SELECT id FROM messages WHERE lease_owner = ${lease.owner} AND id IN (${sql.join(slice)})
+        ${skipLocked(store)}
+      )`.execute(store.db);
+    renewed += Number(result.numAffectedRows ?? 0);
   }
   return renewed;
 }
