@@ -2,6 +2,7 @@ import type { Dialect } from './dialect.js';
 import { accoladesDialect } from './dialects/accolades/accolades-dialect.js';
 import { interactDialect } from './dialects/interact/interact-dialect.js';
 import { serviceStackDialect } from './dialects/servicestack/servicestack-dialect.js';
+import { twilioDialect } from './dialects/twilio/twilio-dialect.js';
 import { nativeDialect } from './native/native-dialect.js';
 
 /** Every HTTP API the gateway speaks, in registration order. */
@@ -11,4 +12,5 @@ export const DIALECTS: readonly Dialect[] = [
   // ServiceStack: SendSmsRequest and SMSSend
   serviceStackDialect,
   accoladesDialect, // the Accolades form API: POST /<accountNumber>/sms/send
+  twilioDialect, // Twilio's Messages API: /2010-04-01/Accounts/{AccountSid}/Messages.json
 ];

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { Gateway } from '../../gateway.js';
 import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
 import { accountRegion, checkAccountNumber } from '../dialects/accolades/credential-rules.js';
+import { checkTwilioCredential } from '../dialects/twilio/twilio-credential-rules.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
@@ -40,6 +41,7 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
     const environment = body.environment ?? '';
     if (body.kind === 'account_password' && body.identifier !== undefined)
       checkAccountNumber(body.identifier);
+    if (body.kind === 'twilio') checkTwilioCredential(body.identifier, body.secret);
     if (body.region !== undefined && body.kind !== 'account_password') {
       throw new ValidationError('region is a setting of account_password credentials only', 'region');
     }

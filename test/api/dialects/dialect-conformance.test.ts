@@ -17,6 +17,7 @@ import { interactSoapAdapter } from './interact-soap-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
 import { serviceStackSendSmsAdapter } from './servicestack-send-sms-adapter.js';
 import { serviceStackSmsSendAdapter } from './servicestack-sms-send-adapter.js';
+import { twilioAdapter } from './twilio-adapter.js';
 
 const ADAPTERS: readonly DialectAdapter[] = [
   nativeAdapter,
@@ -25,6 +26,7 @@ const ADAPTERS: readonly DialectAdapter[] = [
   serviceStackSendSmsAdapter,
   serviceStackSmsSendAdapter,
   accoladesAdapter, // Accolades sms/send
+  twilioAdapter, // Twilio Messages.json
 ];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
