@@ -212,6 +212,7 @@ describe('accolades payload format edge', () => {
           from: null,
           clientRef: 'abc',
           segments: 1,
+          connector: 'sim',
           createdAt: at - 100,
           sentAt: at,
           metadata: null,

@@ -1,4 +1,5 @@
 import { accoladesFormat } from './accolades-format.js';
+import { kannelFormat } from './kannel-format.js';
 import { nativeFormat } from './native-format.js';
 import type { PayloadFormat } from './payload-format.js';
 import { twilioFormat } from './twilio-format.js';
@@ -12,6 +13,7 @@ export const PAYLOAD_FORMATS: Readonly<Record<string, PayloadFormat>> = {
   native: nativeFormat,
   accolades: accoladesFormat,
   twilio: twilioFormat,
+  kannel: kannelFormat,
 };
 
 export const PAYLOAD_FORMAT_NAMES = Object.keys(PAYLOAD_FORMATS);
