@@ -213,6 +213,7 @@ describe('accolades payload format edge', () => {
           clientRef: 'abc',
           segments: 1,
           connector: 'sim',
+          upstreamId: null,
           createdAt: at - 100,
           sentAt: at,
           metadata: null,

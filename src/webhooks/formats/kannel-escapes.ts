@@ -3,11 +3,13 @@ export interface KannelDlrValues {
   readonly type: number;
   /** The SMSC's reply (`%A`): the receipt's raw code, `ACK/` or `NACK/…`. */
   readonly smscReply: string;
-  /** `%F`: the failure code, if any. */
-  readonly failureCode: string;
-  /** The handset (`%p`; `%P` is the original sender, as Kannel swaps them in a DLR). */
+  /** `%F`: the foreign (upstream's) message id. */
+  readonly foreignId: string;
+  /** The handset, E.164 (`%p`; `%P` is the original sender, as Kannel swaps them in a DLR). */
   readonly phone: string;
   readonly sender: string;
+  /** `%R`: the dlr-url as the request gave it. */
+  readonly dlrUrl: string;
   /** Epoch ms of the report. */
   readonly at: number;
   readonly smscId: string;
@@ -27,41 +29,45 @@ function kannelTime(ms: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
+/** A number as an SMSC writes it, without E.164's `+` (Kannel's `%p`; `%q` keeps the `+`). */
+const digits = (number: string) => number.replace(/^\+/, '');
+
 /**
- * A dlr-url with Kannel's escapes filled in, each value URL-encoded as Kannel encodes them:
- * `%d` type, `%A` SMSC reply, `%a` the report's text (the same), `%F` failure code, `%p`/`%q` the
- * handset, `%P`/`%Q` the sender, `%t` time, `%T` Unix time, `%i` SMSC id (the connector), `%I`
- * the message id, `%n` the sendsms user, `%c` coding, `%C` charset, `%m` class, `%o` account,
- * `%D` meta-data, `%%` a percent sign. Any other `%x` is left as it is. Only the part after the
- * origin is filled in: the origin is the destination the deliverer backs off.
+ * A dlr-url with Kannel's escapes (user guide, "Parameters (Escape Codes)") filled in, each value
+ * URL-encoded as Kannel encodes them: `%d` the DLR type, `%A` the SMSC's reply (and `%a`, the
+ * report's text), `%F` the foreign (upstream's) message id, `%p`/`%q` the handset without/with
+ * `+`, `%P`/`%Q` the sender, `%t` time (`YYYY-MM-DD HH:MM`, UTC), `%T` Unix time, `%i` the SMSC
+ * id (the connector), `%I` the message id, `%R` the dlr-url itself, `%n` the sendsms user, `%c`
+ * coding, `%C` charset, `%m` message class, `%o` account, `%D` meta-data. Any other `%x` stays as
+ * it is. Only the part after the origin is filled in: the origin is the destination the deliverer
+ * backs off.
  */
 export function expandDlrUrl(url: string, values: KannelDlrValues): string {
   const map: Readonly<Record<string, string>> = {
     d: String(values.type),
     A: values.smscReply,
     a: values.smscReply,
-    F: values.failureCode,
-    p: values.phone,
+    F: values.foreignId,
+    p: digits(values.phone),
     q: values.phone,
-    P: values.sender,
+    P: digits(values.sender),
     Q: values.sender,
+    R: values.dlrUrl,
     t: kannelTime(values.at),
     T: String(Math.floor(values.at / 1000)),
     i: values.smscId,
     I: values.messageId,
     n: values.username,
     c: values.coding,
-    C: values.coding === '2' ? 'UTF-16BE' : 'UTF-8',
+    C: values.coding === '2' ? 'UTF-16BE' : 'GSM',
     m: values.mclass,
     o: values.account,
     D: values.metaData,
-    '%': '%',
   };
   const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0] ?? '';
   const rest = url.slice(origin.length).replace(/%(.)/g, (sequence, letter: string) => {
     const value = map[letter];
-    if (value === undefined) return sequence;
-    return letter === '%' ? '%' : encodeURIComponent(value);
+    return value === undefined ? sequence : encodeURIComponent(value);
   });
   return origin + rest;
 }

@@ -45,9 +45,10 @@ export const kannelFormat: PayloadFormat = ({ event, message }, context) => {
   const url = expandDlrUrl(context.url, {
     type,
     smscReply,
-    failureCode,
+    foreignId: message.upstreamId ?? '',
     phone: message.to,
     sender: message.from ?? '',
+    dlrUrl: context.url,
     at: event.at,
     smscId: message.connector ?? kannel.smsc ?? '',
     messageId: message.id,

@@ -48,6 +48,7 @@ const X_KANNEL_HEADERS: Readonly<Record<string, string>> = {
   'x-kannel-udh': 'udh',
   'x-kannel-smsc': 'smsc',
   'x-kannel-mclass': 'mclass',
+  'x-kannel-flash': 'flash',
   'x-kannel-mwi': 'mwi',
   'x-kannel-coding': 'coding',
   'x-kannel-compress': 'compress',

@@ -94,7 +94,7 @@ export function readKannelSend(
     throw new KannelError(400, 'DLR-URL field misformed, rejected');
   }
   const dlrMask = intParam(params, 'DLR-Mask', -1, 63, 'dlr-mask', 'dlrmask');
-  const mclass = intParam(params, 'MClass', -1, 3, 'mclass');
+  const mclass = intParam(params, 'MClass', -1, 3, 'mclass', 'flash');
   intParam(params, 'PID', -1, 255, 'pid');
   intParam(params, 'RPI', -1, 2, 'rpi');
   intParam(params, 'Alt-DCS', -1, 1, 'alt-dcs');
