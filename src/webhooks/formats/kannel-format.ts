@@ -34,8 +34,6 @@ export const kannelFormat: PayloadFormat = ({ event, message }, context) => {
   const type = kannelDlrType(event.status, sentBefore);
   if (type === undefined || !Number.isInteger(mask) || (mask & type) === 0) return null;
   const kannel = kannelMetadata(message.metadata);
-  const failureCode =
-    /err:(\w+)/.exec(event.code ?? '')?.[1] ?? (type === KANNEL_DLR.smscRejected ? (event.code ?? '') : '');
   const smscReply =
     type === KANNEL_DLR.smscAccepted
       ? 'ACK/'

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../../helpers/gateway.js';
-import { assertAccepted, assertKannel, type KannelUser, provisionKannel, sendsms } from './kannel-support.js';
+import { assertAccepted, assertKannel, provisionKannel, sendsms } from './kannel-support.js';
 
 async function messageCount(store: TestStore): Promise<number> {
   const row = await store.db
@@ -39,7 +39,6 @@ await describeEachDatabase(
     let store: TestStore;
     let gateway: Gateway;
     let kannelPort: number;
-    let foo: KannelUser;
     before(async () => {
       store = await db.open();
       kannelPort = await freePort();
@@ -53,7 +52,7 @@ await describeEachDatabase(
         },
       });
       // The user guide's sendsms-user: username=foo, password=bar.
-      foo = await provisionKannel(gateway, { username: 'foo', password: 'bar' });
+      await provisionKannel(gateway, { username: 'foo', password: 'bar' });
     });
     after(async () => {
       await gateway.stop(false);
