@@ -1,4 +1,5 @@
 import { accoladesFormat } from './accolades-format.js';
+import { jasminFormat } from './jasmin-format.js';
 import { kannelFormat } from './kannel-format.js';
 import { nativeFormat } from './native-format.js';
 import type { PayloadFormat } from './payload-format.js';
@@ -14,6 +15,7 @@ export const PAYLOAD_FORMATS: Readonly<Record<string, PayloadFormat>> = {
   accolades: accoladesFormat,
   twilio: twilioFormat,
   kannel: kannelFormat,
+  jasmin: jasminFormat,
 };
 
 export const PAYLOAD_FORMAT_NAMES = Object.keys(PAYLOAD_FORMATS);
