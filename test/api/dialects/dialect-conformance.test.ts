@@ -14,6 +14,7 @@ import { accoladesAdapter } from './accolades-adapter.js';
 import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
 import { interactRestAdapter } from './interact-rest-adapter.js';
 import { interactSoapAdapter } from './interact-soap-adapter.js';
+import { jasminAdapter } from './jasmin-adapter.js';
 import { kannelAdapter } from './kannel-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
 import { serviceStackSendSmsAdapter } from './servicestack-send-sms-adapter.js';
@@ -29,6 +30,7 @@ const ADAPTERS: readonly DialectAdapter[] = [
   accoladesAdapter, // Accolades sms/send
   twilioAdapter, // Twilio Messages.json
   kannelAdapter, // Kannel /cgi-bin/sendsms
+  jasminAdapter, // Jasmin /send
 ];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */

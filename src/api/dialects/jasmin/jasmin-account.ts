@@ -3,6 +3,7 @@ import type { SendInput } from '../../../core/send-input.js';
 import { analyzeText } from '../../../core/text-encoding.js';
 import type { Gateway } from '../../../gateway.js';
 import { findAccountLimits, findUsage, usagePeriod } from '../../../store/queries/account-usage.js';
+import type { JasminValue } from './jasmin-json.js';
 import { JASMIN_FIELD_NAMES } from './jasmin-send.js';
 
 /** Jasmin's "not defined": what `/balance` shows for a balance or count that has no limit. */
@@ -15,7 +16,7 @@ const ND = 'ND';
 export async function jasminBalance(
   gateway: Gateway,
   principal: Principal,
-): Promise<{ balance: number | string; sms_count: number | string }> {
+): Promise<{ balance: JasminValue; sms_count: JasminValue }> {
   const limits = await findAccountLimits(gateway.store, principal.accountId);
   const balance = limits?.balance_micros;
   const quota = limits?.monthly_segment_quota;
@@ -24,7 +25,7 @@ export async function jasminBalance(
       ? 0
       : await findUsage(gateway.store, principal.accountId, usagePeriod(Date.now()));
   return {
-    balance: balance === null || balance === undefined ? ND : Number(balance) / 1_000_000,
+    balance: balance === null || balance === undefined ? ND : { float: Number(balance) / 1_000_000 },
     sms_count: quota === null || quota === undefined ? ND : Math.max(0, Number(quota) - used),
   };
 }
@@ -38,13 +39,13 @@ export async function jasminRate(
   gateway: Gateway,
   principal: Principal,
   input: SendInput,
-): Promise<{ submit_sm_count: number; unit_rate: number }> {
+): Promise<{ submit_sm_count: JasminValue; unit_rate: JasminValue }> {
   gateway.messages.validate(principal, [input], [JASMIN_FIELD_NAMES]);
   const to = input.to[0] ?? '';
   const prices = await gateway.prices.load();
   const price = prices.find((p) => to.startsWith(p.prefix));
   return {
     submit_sm_count: analyzeText(input.text).segments,
-    unit_rate: price ? Number(price.price_micros) / 1_000_000 : 0,
+    unit_rate: { float: price ? Number(price.price_micros) / 1_000_000 : 0 },
   };
 }

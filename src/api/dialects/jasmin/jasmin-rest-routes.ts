@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SendInput } from '../../../core/send-input.js';
 import type { Gateway } from '../../../gateway.js';
 import { type Dialect, dialectAuth, principalOf } from '../../dialect.js';
 import { jasminBalance, jasminRate } from './jasmin-account.js';
 import { jasminCallerOf } from './jasmin-auth.js';
+import { type JasminValue, jasminJson } from './jasmin-json.js';
 import { invalidValue } from './jasmin-params.js';
 import { JasminError, successBody } from './jasmin-replies.js';
 import { JASMIN_FIELD_NAMES, readJasminSend } from './jasmin-send.js';
@@ -86,11 +87,14 @@ export function registerJasminRestRoutes(scope: FastifyInstance, gateway: Gatewa
     return { data: { batchId, messageCount } };
   });
 
-  scope.get('/balance', auth, async (request) => ({
-    data: await jasminBalance(gateway, principalOf(request)),
-  }));
+  const data = (reply: FastifyReply, value: Readonly<Record<string, JasminValue>>) =>
+    reply.type('application/json; charset=utf-8').send(`{"data": ${jasminJson(value)}}`);
 
-  scope.get<{ Querystring: Record<string, string> }>('/rate', auth, async (request) => {
+  scope.get('/balance', auth, async (request, reply) =>
+    data(reply, await jasminBalance(gateway, principalOf(request))),
+  );
+
+  scope.get<{ Querystring: Record<string, string> }>('/rate', auth, async (request, reply) => {
     const { username } = jasminCallerOf(request);
     const query = request.query;
     const args = new Map<string, string>([['content', ' ']]);
@@ -99,7 +103,7 @@ export function registerJasminRestRoutes(scope: FastifyInstance, gateway: Gatewa
       if (typeof value === 'string') args.set(name, value);
     }
     const input = readJasminSend(args, username, region);
-    return { data: await jasminRate(gateway, principalOf(request), input) };
+    return data(reply, await jasminRate(gateway, principalOf(request), input));
   });
 }
 

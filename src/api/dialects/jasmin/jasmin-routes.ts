@@ -3,6 +3,7 @@ import type { Gateway } from '../../../gateway.js';
 import { type Dialect, dialectAuth, principalOf, sendReply } from '../../dialect.js';
 import { jasminBalance, jasminRate } from './jasmin-account.js';
 import { jasminCallerOf } from './jasmin-auth.js';
+import { jasminJson } from './jasmin-json.js';
 import { checkArgs } from './jasmin-params.js';
 import { jasminText, successBody } from './jasmin-replies.js';
 import { JASMIN_FIELD_NAMES, readJasminSend } from './jasmin-send.js';
@@ -38,7 +39,7 @@ export function registerJasminHttpRoutes(scope: FastifyInstance, gateway: Gatewa
   both('/balance', async (request, reply) => {
     checkArgs(jasminCallerOf(request).args, BALANCE_ARGS, []);
     const balance = await jasminBalance(gateway, principalOf(request));
-    return reply.status(200).type(JSON_TYPE).send(JSON.stringify(balance));
+    return reply.status(200).type(JSON_TYPE).send(jasminJson(balance));
   });
 
   both('/rate', async (request, reply) => {
@@ -48,6 +49,6 @@ export function registerJasminHttpRoutes(scope: FastifyInstance, gateway: Gatewa
     if (!args.has('content')) args.set('content', ' ');
     const input = readJasminSend(args, caller.username, gateway.config.defaultRegion);
     const rate = await jasminRate(gateway, principalOf(request), input);
-    return reply.status(200).type(JSON_TYPE).send(JSON.stringify(rate));
+    return reply.status(200).type(JSON_TYPE).send(jasminJson(rate));
   });
 }
