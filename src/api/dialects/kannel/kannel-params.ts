@@ -10,19 +10,15 @@ export type KannelParams = ReadonlyMap<string, Buffer>;
 
 /** Percent-decodes a query or form component to bytes (`+` is a space, a stray `%` stays). */
 function decodeComponent(component: string): Buffer {
-  const bytes: number[] = [];
   const raw = Buffer.from(component.replace(/\+/g, ' '), 'utf8');
+  const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i]!;
-    if (
-      byte === 0x25 &&
-      i + 2 < raw.length &&
-      /^[0-9a-fA-F]{2}$/.test(raw.subarray(i + 1, i + 3).toString('latin1'))
-    ) {
-      bytes.push(Number.parseInt(raw.subarray(i + 1, i + 3).toString('latin1'), 16));
+    const hex = raw.subarray(i + 1, i + 3).toString('latin1');
+    if (raw[i] === 0x25 && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
       i += 2;
     } else {
-      bytes.push(byte);
+      bytes.push(raw[i]!);
     }
   }
   return Buffer.from(bytes);
