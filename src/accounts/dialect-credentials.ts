@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { AuthenticationError } from '../core/errors.js';
 import { newId, randomSecret } from '../core/ids.js';
 import type { Store } from '../store/open-store.js';
@@ -10,7 +10,14 @@ import { hashSecret, secretMatches } from './secret-hash.js';
 const DUMMY_HASH = await hashSecret('no such credential');
 
 /** The kinds of credential the API dialects and the SMPP server authenticate with. */
-export const CREDENTIAL_KINDS = ['account_password', 'application_key', 'smpp'] as const;
+export const CREDENTIAL_KINDS = [
+  'account_password',
+  'application_key',
+  'smpp',
+  'kannel',
+  'jasmin',
+  'twilio',
+] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** A credential that passed `check`: whom it stands for, and the credential itself. */
@@ -19,8 +26,15 @@ export interface VerifiedCredential {
   readonly credential: CredentialRow;
 }
 
-/** A new, unguessable login identifier: 12 digits for an account number, 12 letters and digits for a system_id. */
+/** Kinds whose secret is kept in the clear besides its hash, because callbacks are signed with it. */
+const SIGNING_KINDS: ReadonlySet<CredentialKind> = new Set(['twilio']);
+
+/**
+ * A new, unguessable login identifier: 12 digits for an account number, a Twilio account SID (`AC`
+ * and 32 hex digits), else 12 letters and digits (a system_id, a Kannel or Jasmin username).
+ */
 export function generateIdentifier(kind: CredentialKind): string {
+  if (kind === 'twilio') return `AC${randomBytes(16).toString('hex')}`;
   const alphabet = kind === 'account_password' ? '0123456789' : 'abcdefghijklmnopqrstuvwxyz0123456789';
   // The first character of an account number is never 0, so it survives being read as a number.
   const first = kind === 'account_password' ? '123456789' : 'abcdefghijklmnopqrstuvwxyz';
@@ -29,10 +43,18 @@ export function generateIdentifier(kind: CredentialKind): string {
   return out;
 }
 
+/** A new secret: SMPP passwords are at most 8 characters on the wire, Twilio auth tokens 32 hex digits. */
+function generateSecret(kind: CredentialKind): string {
+  if (kind === 'smpp') return randomSecret(6).slice(0, 8);
+  if (kind === 'twilio') return randomBytes(16).toString('hex');
+  return randomSecret(24);
+}
+
 /**
  * Dialect credentials: seed 003's account number + API password (`account_password`), seed 004's
- * tenant id + application key per environment (`application_key`), and SMPP system_id + password
- * (`smpp`). Secrets are hashed with scrypt; the identifier (and environment) is the lookup key and
+ * tenant id + application key per environment (`application_key`), SMPP system_id + password
+ * (`smpp`), Kannel's and Jasmin's username + password (`kannel`, `jasmin`) and Twilio's account SID +
+ * auth token (`twilio`, whose token is also kept in the clear: Twilio's callbacks are signed with it). Secrets are hashed with scrypt; the identifier (and environment) is the lookup key and
  * is unique among live credentials of a kind (a unique index, so concurrent creations cannot both
  * win). Who may use which identifier is `AccessPolicy.credentialIdentifier`'s decision.
  */
@@ -53,8 +75,7 @@ export class DialectCredentials {
     region?: string;
   }): Promise<{ id: string; identifier: string; secret: string } | 'exists'> {
     const environment = input.environment ?? '';
-    // SMPP passwords are at most 8 characters on the wire; the others get 24 random bytes.
-    const secret = input.secret ?? (input.kind === 'smpp' ? randomSecret(6).slice(0, 8) : randomSecret(24));
+    const secret = input.secret ?? generateSecret(input.kind);
     const secretHash = await hashSecret(secret);
     // A generated identifier that happens to be taken is drawn again; a chosen one is not.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -70,6 +91,7 @@ export class DialectCredentials {
         created_at: Date.now(),
         revoked_at: null,
         default_region: input.region ?? null,
+        signing_secret: SIGNING_KINDS.has(input.kind) ? secret : null,
       });
       if (inserted) return { id, identifier, secret };
       if (input.identifier !== undefined) return 'exists';

@@ -35,6 +35,13 @@ export const RESERVED_ROOT_SEGMENTS = [
   'communication',
   // Interact (seed 004)
   'interact',
+  // Twilio, Kannel and Jasmin (docs/dialects/*.md)
+  '2010-04-01',
+  'cgi-bin',
+  'send',
+  'balance',
+  'rate',
+  'secure',
 ] as const;
 
 export type ReservedRootSegment = (typeof RESERVED_ROOT_SEGMENTS)[number];

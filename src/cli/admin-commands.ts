@@ -160,7 +160,7 @@ export function registerAdminCommands(program: Command): void {
     credentials
       .command('create <accountId>')
       .description('create a credential; prints its secret once')
-      .requiredOption('--kind <kind>', 'account_password, application_key or smpp')
+      .requiredOption('--kind <kind>', 'account_password, application_key, smpp, kannel, jasmin or twilio')
       .option(
         '--identifier <id>',
         "account number, tenant id or SMPP system_id (default: generated, or the account's tenant for application keys; only admins pick other ones)",

@@ -277,6 +277,12 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * A second HTTP listener for Kannel's sendsms port (13013 in Kannel's own setup), on `host`,
+     * answering `/cgi-bin/sendsms` only, so applications keep their URL's port too; 0 (the
+     * default) opens none. `/cgi-bin/sendsms` is always on the main port as well.
+     */
+    kannelPort: z.number().int().min(0).max(65535).default(0),
   })
   .strict();
 

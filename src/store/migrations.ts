@@ -566,6 +566,17 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0020_foreign_dialects': {
+      async up(db: Kysely<unknown>) {
+        // Twilio signs its callbacks with the auth token itself (HMAC-SHA1), so a `twilio`
+        // credential keeps its token where the deliverer can sign with it, as an account keeps its
+        // webhook secret; every other kind has only the scrypt hash (null here).
+        await db.schema.alterTable('credentials').addColumn('signing_secret', 'text').execute();
+        // The payload format of an account's inbound webhook (`twilio:<credential id>` for Twilio's
+        // inbound form); null: smsgate's own JSON.
+        await db.schema.alterTable('accounts').addColumn('inbound_webhook_format', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

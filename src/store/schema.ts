@@ -214,6 +214,8 @@ export interface CredentialsTable {
   revoked_at: number | null;
   /** ISO 3166 region national numbers are read in (seed 003's account passwords); null: the gateway's. */
   default_region: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The secret in the clear, for kinds whose callbacks are signed with it (`twilio`); else null. */
+  signing_secret: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A customer organisation (the seeds' licensee); its accounts send on its behalf. */
@@ -260,6 +262,8 @@ export interface AccountsTable {
   status_webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** Where the account's inbound messages are sent. */
   inbound_webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Payload format of inbound events (`twilio:<credential id>`); null: native. */
+  inbound_webhook_format: ColumnType<string | null, string | null | undefined, string | null>;
   /** HMAC-SHA256 key the account's webhooks are signed with. */
   webhook_secret: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON `{ [language]: { stop: string[], start: string[] } }` replacing the configured keywords. */

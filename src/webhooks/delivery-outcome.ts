@@ -1,3 +1,4 @@
+import type { WebhookPayload } from './formats/payload-format.js';
 import type { WebhookOutcome } from './webhook-request.js';
 
 /**
@@ -18,6 +19,17 @@ export function deliveryVerdict(outcome: WebhookOutcome): DeliveryVerdict {
   if (status >= 200 && status < 300) return 'delivered';
   if (status >= 500 || status === 429 || status === 408) return 'receiver_down';
   return 'url_wrong';
+}
+
+/**
+ * `deliveryVerdict`, for a format whose receivers acknowledge in the body (Jasmin's `ACK/Jasmin`):
+ * a 2xx without the acknowledgement is a receiver that is up but did not take the event, so only
+ * this event backs off and is sent again (`url_wrong`).
+ */
+export function acknowledgedVerdict(outcome: WebhookOutcome, payload: WebhookPayload): DeliveryVerdict {
+  const verdict = deliveryVerdict(outcome);
+  if (verdict !== 'delivered' || !payload.acknowledged || outcome.kind !== 'response') return verdict;
+  return payload.acknowledged(outcome.detail) ? 'delivered' : 'url_wrong';
 }
 
 /** The `lastError` an event shows: the status and the (already bounded, sanitised) excerpt. */

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import { MinHeap } from '../core/min-heap.js';
 import { GroupCommitter } from '../queue/group-commit.js';
 import type { Store } from '../store/open-store.js';
+import { findSigningCredential } from '../store/queries/credentials.js';
 import {
   accountsWithPendingEvents,
   type EventOutcome,
@@ -12,11 +13,12 @@ import {
   storeEventOutcomes,
 } from '../store/queries/events.js';
 import type { AccountBacklog } from './account-backlog.js';
-import { deliveryVerdict, describeOutcome } from './delivery-outcome.js';
+import { acknowledgedVerdict, describeOutcome } from './delivery-outcome.js';
 import { Destination } from './destination.js';
 import { EventClaims, type NodeLease } from './event-claims.js';
 import { EventMemory } from './event-memory.js';
 import { nativeFormat } from './formats/native-format.js';
+import { splitFormat } from './formats/payload-format.js';
 import { PAYLOAD_FORMATS } from './formats/payload-formats.js';
 import { SIGNATURE_HEADERS, signatureHeaders } from './signing.js';
 import type { WebhookOutcome, WebhookRequest } from './webhook-request.js';
@@ -339,26 +341,35 @@ export class WebhookDeliverer {
       this.finish(event);
       return 'done';
     }
-    const format = PAYLOAD_FORMATS[record.event.format] ?? nativeFormat;
-    const payload = format(record);
+    const { name, argument } = splitFormat(record.event.format);
+    const format = PAYLOAD_FORMATS[name] ?? nativeFormat;
+    // Formats signed with a credential's own secret (Twilio's auth token) name it in their argument.
+    const signingCredential = argument.startsWith('cred_')
+      ? await findSigningCredential(this.store, argument)
+      : null;
+    const payload = format(record, { url: event.url, argument, signingCredential });
     const attempts = event.attempts + 1;
     if (!payload) {
       this.counters.skipped++;
       await this.settle(event, { state: 'skipped', attempts: event.attempts, lastError: null });
       return 'done';
     }
-    const headers = record.secret
-      ? signatureHeaders(record.secret, record.event.id, payload.body)
-      : { [SIGNATURE_HEADERS.eventId]: record.event.id };
+    const headers = {
+      ...payload.headers,
+      ...(record.secret
+        ? signatureHeaders(record.secret, record.event.id, payload.body)
+        : { [SIGNATURE_HEADERS.eventId]: record.event.id }),
+    };
     const outcome = await this.client.post({
-      url: event.url,
+      url: sameOrigin(event.url, payload.url) ? payload.url! : event.url,
+      method: payload.method ?? 'POST',
       contentType: payload.contentType,
       body: payload.body,
       headers,
       timeoutMs: this.config.timeoutMs,
     });
     const now = Date.now();
-    const verdict = deliveryVerdict(outcome);
+    const verdict = acknowledgedVerdict(outcome, payload);
     const error = describeOutcome(outcome);
     if (verdict === 'delivered') {
       destination.circuit.recordSuccess();
@@ -546,5 +557,15 @@ export class WebhookDeliverer {
       }
       this.forgetIfDone(account);
     }
+  }
+}
+
+/** Whether a format's own URL may be called in place of the event's: only on the same origin. */
+function sameOrigin(eventUrl: string, payloadUrl: string | undefined): boolean {
+  if (payloadUrl === undefined) return false;
+  try {
+    return new URL(payloadUrl).origin === new URL(eventUrl).origin;
+  } catch {
+    return false;
   }
 }

@@ -5,9 +5,11 @@ import type { LookupFunction } from 'node:net';
 import { publicExcerpt } from '../core/public-excerpt.js';
 import { type AddressPolicy, addressRefusal, urlRefusal } from './address-guard.js';
 
-/** One webhook delivery attempt: a POST of `body` to `url`. */
+/** One webhook delivery attempt: a POST of `body` to `url` (or a GET with `body` as its query). */
 export interface WebhookRequest {
   readonly url: string;
+  /** POST when absent; GET sends `body` (a form) as the URL's query and no body. */
+  readonly method?: 'GET' | 'POST';
   readonly contentType: string;
   readonly body: string;
   /** Extra headers (signatures, auth). Framing headers (content-length, host, …) are ours and ignored. */
@@ -94,7 +96,7 @@ export class WebhookClient {
     this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets, lookup: this.#lookup });
   }
 
-  /** POSTs the request, following at most three same-origin redirects. Never rejects for network trouble. */
+  /** Sends the request (POST, or GET), following at most three same-origin redirects. Never rejects for network trouble. */
   async post(request: WebhookRequest): Promise<WebhookOutcome> {
     if (!Number.isFinite(request.timeoutMs) || request.timeoutMs <= 0) {
       throw new RangeError(`timeoutMs must be a positive number, got ${request.timeoutMs}`);
@@ -145,13 +147,17 @@ export class WebhookClient {
   #exchange(url: URL, request: WebhookRequest, signal: AbortSignal): Promise<Exchange> {
     const timedOut: Exchange = { kind: 'error', detail: `timed out after ${request.timeoutMs} ms` };
     if (signal.aborted) return Promise.resolve(timedOut);
-    const body = Buffer.from(request.body, 'utf8');
+    const get = request.method === 'GET';
+    const body = Buffer.from(get ? '' : request.body, 'utf8');
     const headers: Record<string, string> = { 'user-agent': USER_AGENT };
     for (const [name, value] of Object.entries(request.headers)) {
       if (!OUR_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
     }
-    headers['content-type'] = request.contentType;
-    headers['content-length'] = String(body.length);
+    const target = get && request.body !== '' ? withQuery(url, request.body) : url;
+    if (!get) {
+      headers['content-type'] = request.contentType;
+      headers['content-length'] = String(body.length);
+    }
 
     return new Promise<Exchange>((resolve) => {
       let settled = false;
@@ -170,8 +176,8 @@ export class WebhookClient {
       };
       try {
         const send = url.protocol === 'https:' ? https.request : http.request;
-        req = send(url, {
-          method: 'POST',
+        req = send(target, {
+          method: get ? 'GET' : 'POST',
           headers,
           agent: url.protocol === 'https:' ? this.#httpsAgent : this.#httpAgent,
           lookup: this.#lookup,
@@ -215,6 +221,13 @@ export class WebhookClient {
       req.end(body);
     });
   }
+}
+
+/** The URL with a form's fields added to its query (after any it has). */
+function withQuery(url: URL, form: string): URL {
+  const target = new URL(url);
+  target.search = target.search === '' ? form : `${target.search.slice(1)}&${form}`;
+  return target;
 }
 
 function failure(err: unknown): WebhookOutcome {

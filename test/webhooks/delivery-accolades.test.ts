@@ -181,42 +181,47 @@ describe('accolades payload format edge', () => {
   // status=error after status=sent was already notified.
   it('an undelivered receipt stamped in the same millisecond as sentAt is not reported as an error', () => {
     const at = Date.UTC(2026, 10, 22, 9, 0, 0);
-    const payload = accoladesFormat({
-      event: {
-        seq: 1,
-        id: 'evt_1',
-        account_id: 'acc_1',
-        type: 'message.status',
-        message_id: 'msg_1',
-        inbound_id: null,
-        order_key: 'msg_1',
-        status: 'undelivered',
-        code: 'stat:UNDELIV err:001',
-        detail: null,
-        at,
-        url: 'http://127.0.0.1/x',
-        format: 'accolades',
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: at,
-        pending_since: at,
-        last_error: null,
-        delivered_at: null,
-        created_at: at,
+    const payload = accoladesFormat(
+      {
+        event: {
+          seq: 1,
+          id: 'evt_1',
+          account_id: 'acc_1',
+          type: 'message.status',
+          message_id: 'msg_1',
+          inbound_id: null,
+          order_key: 'msg_1',
+          status: 'undelivered',
+          code: 'stat:UNDELIV err:001',
+          detail: null,
+          at,
+          url: 'http://127.0.0.1/x',
+          format: 'accolades',
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: at,
+          pending_since: at,
+          last_error: null,
+          delivered_at: null,
+          created_at: at,
+        },
+        secret: null,
+        message: {
+          id: 'msg_1',
+          to: '+447911123456',
+          from: null,
+          clientRef: 'abc',
+          segments: 1,
+          connector: 'sim',
+          upstreamId: null,
+          createdAt: at - 100,
+          sentAt: at,
+          metadata: null,
+        },
+        inbound: null,
       },
-      secret: null,
-      message: {
-        id: 'msg_1',
-        to: '+447911123456',
-        from: null,
-        clientRef: 'abc',
-        segments: 1,
-        createdAt: at - 100,
-        sentAt: at,
-        metadata: null,
-      },
-      inbound: null,
-    });
+      { url: 'http://127.0.0.1/x', argument: '', signingCredential: null },
+    );
     assert.equal(payload, null, `sent at the same instant, so nothing more to report: ${payload?.body}`);
   });
 });

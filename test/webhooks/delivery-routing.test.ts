@@ -67,13 +67,13 @@ await describeEachDatabase(
       const inboundUrl = inboundHook.url('/inbound');
       const put = await putWebhooks(gateway, accountId, auth, { statusUrl, inboundUrl });
       assert.equal(put.statusCode, 200, put.body);
-      assert.deepEqual(put.json(), { statusUrl, inboundUrl, secret });
+      assert.deepEqual(put.json(), { statusUrl, inboundUrl, inboundFormat: 'native', secret });
       const shown = await gateway.http.inject({
         method: 'GET',
         url: `/v1/accounts/${accountId}/webhooks`,
         headers: auth,
       });
-      assert.deepEqual(shown.json(), { statusUrl, inboundUrl, secret });
+      assert.deepEqual(shown.json(), { statusUrl, inboundUrl, inboundFormat: 'native', secret });
 
       const numbers = deliverableNumbers(4, 24);
       const viaAccount = await sendMessages(gateway, { to: numbers.slice(0, 2), text: 'default hook' }, auth);

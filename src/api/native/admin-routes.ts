@@ -156,6 +156,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: Gateway): voi
       balance_micros: null,
       status_webhook_url: null,
       inbound_webhook_url: null,
+      inbound_webhook_format: null,
       webhook_secret: newWebhookSecret(),
       opt_out_keywords: null,
       admin_limits: null,

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { Gateway } from '../../gateway.js';
 import { listCredentials, revokeCredential } from '../../store/queries/credentials.js';
 import { accountRegion, checkAccountNumber } from '../dialects/accolades/credential-rules.js';
+import { checkTwilioCredential } from '../dialects/twilio/twilio-credential-rules.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
@@ -16,11 +17,19 @@ const credentialBody = z
     /** Generated for the login kinds, the account's tenant for application keys, when omitted. */
     identifier: z.string().trim().min(1).max(64).optional(),
     environment: z.string().trim().max(64).optional(),
-    secret: z.string().min(8).max(128).optional(),
+    /** At least 8 characters, except Kannel's and Jasmin's passwords (see `SHORT_SECRET_KINDS`). */
+    secret: z.string().min(1).max(128).optional(),
     /** account_password only: the region national numbers are read in (seed 003). */
     region: z.string().trim().min(1).max(8).optional(),
   })
   .strict();
+
+/**
+ * Kinds whose applications already have their passwords, in configurations (Kannel's
+ * sendsms-user, Jasmin's users) where short ones are common: moving to smsgate must not mean
+ * changing them, so they are taken as they are.
+ */
+const SHORT_SECRET_KINDS: ReadonlySet<string> = new Set(['kannel', 'jasmin']);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -36,10 +45,14 @@ export function registerCredentialRoutes(app: FastifyInstance, gateway: Gateway,
   app.post<{ Params: { id: string } }>('/v1/accounts/:id/credentials', auth, async (request, reply) => {
     const principal = principalOf(request);
     const body = parseRequest(credentialBody, request.body);
+    if (body.secret !== undefined && body.secret.length < 8 && !SHORT_SECRET_KINDS.has(body.kind)) {
+      throw new ValidationError('secret: Too small: expected string to have >=8 characters', 'secret');
+    }
     const account = await policy.manageableAccount(principal, request.params.id, 'keys');
     const environment = body.environment ?? '';
     if (body.kind === 'account_password' && body.identifier !== undefined)
       checkAccountNumber(body.identifier);
+    if (body.kind === 'twilio') checkTwilioCredential(body.identifier, body.secret);
     if (body.region !== undefined && body.kind !== 'account_password') {
       throw new ValidationError('region is a setting of account_password credentials only', 'region');
     }

@@ -6,6 +6,7 @@ import { optOutKeywordsSchema } from '../../accounts/opt-out-keywords.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { Gateway } from '../../gateway.js';
 import { updateAccount } from '../../store/queries/accounts.js';
+import { findNewestLiveCredential } from '../../store/queries/credentials.js';
 import {
   EVENT_STATES,
   type EventRow,
@@ -22,10 +23,39 @@ import { parseTimestamp } from './send-body.js';
 
 const MAX_REPLAY = 100_000;
 
+/** The format name an account's stored inbound format shows (`twilio:<credential>` → `twilio`). */
+function inboundFormatName(stored: string | null): string {
+  return stored === null ? 'native' : stored.split(':')[0]!;
+}
+
+/**
+ * What to store for a requested inbound format: Twilio's form is signed with the auth token of
+ * the account's newest live `twilio` credential, named in the stored format so a later credential
+ * does not change whose token signs without the account asking again.
+ */
+async function storedInboundFormat(
+  store: Gateway['store'],
+  accountId: string,
+  requested: 'native' | 'twilio' | undefined,
+): Promise<string | null | undefined> {
+  if (requested === undefined) return undefined;
+  if (requested === 'native') return null;
+  const credential = await findNewestLiveCredential(store, accountId, 'twilio');
+  if (!credential) {
+    throw new ValidationError(
+      "inboundFormat twilio signs with the account's twilio credential (its auth token): create one first",
+      'inboundFormat',
+    );
+  }
+  return `twilio:${credential.id}`;
+}
+
 const webhookSettingsBody = z
   .object({
     statusUrl: z.string().max(2000).nullable().optional(),
     inboundUrl: z.string().max(2000).nullable().optional(),
+    /** How inbound messages are posted: smsgate's JSON, or Twilio's signed form (docs/dialects/twilio.md). */
+    inboundFormat: z.enum(['native', 'twilio']).optional(),
   })
   .strict();
 const keywordsBody = z
@@ -97,6 +127,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
     return {
       statusUrl: account.status_webhook_url,
       inboundUrl: account.inbound_webhook_url,
+      inboundFormat: inboundFormatName(account.inbound_webhook_format),
       secret: account.webhook_secret,
     };
   });
@@ -107,9 +138,11 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
     const account = await policy.manageableAccount(principal, request.params.id, 'settings');
     const statusUrl = checkUrl(body.statusUrl, 'statusUrl');
     const inboundUrl = checkUrl(body.inboundUrl, 'inboundUrl');
+    const inboundFormat = await storedInboundFormat(store, account.id, body.inboundFormat);
     const changes = {
       ...(statusUrl !== undefined ? { status_webhook_url: statusUrl } : {}),
       ...(inboundUrl !== undefined ? { inbound_webhook_url: inboundUrl } : {}),
+      ...(inboundFormat !== undefined ? { inbound_webhook_format: inboundFormat } : {}),
     };
     await updateAccount(store, account.id, changes);
     await audit(
@@ -123,6 +156,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gateway: Gateway): v
     return {
       statusUrl: updated.status_webhook_url,
       inboundUrl: updated.inbound_webhook_url,
+      inboundFormat: inboundFormatName(updated.inbound_webhook_format),
       secret: updated.webhook_secret,
     };
   });

@@ -64,7 +64,7 @@ export async function findLiveCredential(
 export async function listCredentials(
   store: Store,
   accountId: string,
-): Promise<Omit<CredentialRow, 'secret_hash'>[]> {
+): Promise<Omit<CredentialRow, 'secret_hash' | 'signing_secret'>[]> {
   return store.db
     .selectFrom('credentials')
     .select([
@@ -96,4 +96,38 @@ export async function revokeCredential(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * The identifier and signing secret of a credential that keeps one (a Twilio account SID and its
+ * auth token); null when it keeps none or is gone. A revoked credential still signs what it sent:
+ * its receiver may not have moved to the new token yet.
+ */
+export async function findSigningCredential(
+  store: Store,
+  credentialId: string,
+): Promise<{ identifier: string; secret: string } | null> {
+  const row = await store.db
+    .selectFrom('credentials')
+    .select(['identifier', 'signing_secret'])
+    .where('id', '=', credentialId)
+    .executeTakeFirst();
+  return row?.signing_secret ? { identifier: row.identifier, secret: row.signing_secret } : null;
+}
+
+/** An account's newest live credential of a kind (its id), if it has one. */
+export async function findNewestLiveCredential(
+  store: Store,
+  accountId: string,
+  kind: string,
+): Promise<{ id: string } | undefined> {
+  return store.db
+    .selectFrom('credentials')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
 }

@@ -114,7 +114,7 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
     if (row.account_id === null) return [];
     const account = await trx
       .selectFrom('accounts')
-      .select('inbound_webhook_url')
+      .select(['inbound_webhook_url', 'inbound_webhook_format'])
       .where('id', '=', row.account_id)
       .executeTakeFirst();
     if (!account?.inbound_webhook_url) return [];
@@ -132,7 +132,7 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
         detail: null,
         at: row.received_at,
         url: account.inbound_webhook_url,
-        format: 'native',
+        format: account.inbound_webhook_format ?? 'native',
         state: 'pending',
         attempts: 0,
         next_attempt_at: now,

@@ -71,6 +71,8 @@ export interface MessageFilter {
   accountId: string;
   status?: string | undefined;
   to?: string | undefined;
+  /** The sender as stored (E.164, short code or sender id). */
+  from?: string | undefined;
   clientRef?: string | undefined;
   /** Epoch ms, inclusive. */
   since?: number | undefined;
@@ -88,6 +90,7 @@ export async function listMessages(store: Store, filter: MessageFilter): Promise
   let query = messagesWithShared(store.db).where('messages.account_id', '=', filter.accountId);
   if (filter.status) query = query.where('messages.status', '=', filter.status);
   if (filter.to) query = query.where('messages.to_number', '=', filter.to);
+  if (filter.from) query = query.where('messages.sender', '=', filter.from);
   if (filter.clientRef) query = query.where('messages.client_ref', '=', filter.clientRef);
   if (filter.since !== undefined) query = query.where('messages.created_at', '>=', filter.since);
   if (filter.until !== undefined) query = query.where('messages.created_at', '<', filter.until);

@@ -14,9 +14,12 @@ import { accoladesAdapter } from './accolades-adapter.js';
 import type { DialectAdapter, DialectCases } from './dialect-adapter.js';
 import { interactRestAdapter } from './interact-rest-adapter.js';
 import { interactSoapAdapter } from './interact-soap-adapter.js';
+import { jasminAdapter } from './jasmin-adapter.js';
+import { kannelAdapter } from './kannel-adapter.js';
 import { nativeAdapter } from './native-adapter.js';
 import { serviceStackSendSmsAdapter } from './servicestack-send-sms-adapter.js';
 import { serviceStackSmsSendAdapter } from './servicestack-sms-send-adapter.js';
+import { twilioAdapter } from './twilio-adapter.js';
 
 const ADAPTERS: readonly DialectAdapter[] = [
   nativeAdapter,
@@ -25,6 +28,9 @@ const ADAPTERS: readonly DialectAdapter[] = [
   serviceStackSendSmsAdapter,
   serviceStackSmsSendAdapter,
   accoladesAdapter, // Accolades sms/send
+  twilioAdapter, // Twilio Messages.json
+  kannelAdapter, // Kannel /cgi-bin/sendsms
+  jasminAdapter, // Jasmin /send
 ];
 
 /** Small enough that each adapter's `tooLarge` request is over it, large enough for every valid one. */
