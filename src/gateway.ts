@@ -23,9 +23,14 @@ import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
 import { routeSchema } from './routing/route-schema.js';
 import { Router } from './routing/router.js';
+import { BindRegistry } from './smpp-server/bind-registry.js';
+import { GatewaySmppServer } from './smpp-server/gateway-smpp-server.js';
+import { SmppEventPoster } from './smpp-server/smpp-event-poster.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
 import { purgeIdempotencyKeys } from './store/queries/idempotency.js';
 import { loadSavedRoutes } from './store/queries/routes.js';
+import { isSmppUrl } from './webhooks/smpp-destination.js';
+import type { WebhookPoster } from './webhooks/webhook-deliverer.js';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
 import { WebhookClient } from './webhooks/webhook-request.js';
 
@@ -76,8 +81,6 @@ export class Gateway {
   private partsRelease: NodeJS.Timeout | undefined;
   /** Where the route table in use came from: the config file, or saved through the admin API. */
   routesSource: 'config' | 'api';
-  /** Refuses addresses that keep failing authentication (shared by every API dialect). */
-  readonly authFailures: AuthFailureLimiter;
 
   private constructor(
     readonly config: Config,
@@ -100,10 +103,13 @@ export class Gateway {
     readonly router: Router,
     routesSource: 'config' | 'api',
     private readonly adminKey: string | undefined,
+    /** Refuses addresses that keep failing authentication (shared by every API dialect and SMPP). */
+    readonly authFailures: AuthFailureLimiter,
+    /** The gateway's own SMPP server (listening once `start` has run with `listen`). */
+    readonly smpp: GatewaySmppServer,
   ) {
     this.routesSource = routesSource;
 
-    this.authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
     this.http = buildHttpServer(this);
   }
 
@@ -128,7 +134,13 @@ export class Gateway {
         { allowPrivateAddresses: config.webhooks.allowPrivateAddresses },
         { maxSocketsPerOrigin: config.webhooks.concurrencyPerDestination },
       );
-      const webhooks = new WebhookDeliverer(store, webhookClient, config.webhooks, logger);
+      // Events addressed to an SMPP account (`smpp:`) go out as deliver_sm on its binds.
+      const smppBinds = new BindRegistry();
+      const smppPoster = new SmppEventPoster(smppBinds);
+      const poster: WebhookPoster = {
+        post: (request) => (isSmppUrl(request.url) ? smppPoster.post(request) : webhookClient.post(request)),
+      };
+      const webhooks = new WebhookDeliverer(store, poster, config.webhooks, logger);
       writer.onEvents = (events) => webhooks.enqueue(events);
       const optOuts = new OptOutRegistry();
       await optOuts.load(store);
@@ -191,6 +203,8 @@ export class Gateway {
       writer.onCommitted = (changes) => waiters.committed(changes);
       const messages = new MessageService(store, preparer, accept, dispatcher, webhooks, waiters, config);
       const auth = new Authenticator(store);
+      const authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
+      const smpp = new GatewaySmppServer(smppBinds, config, store, messages, webhooks, authFailures, logger);
       return new Gateway(
         config,
         logger,
@@ -211,6 +225,8 @@ export class Gateway {
         router,
         routesSource,
         options.adminKey,
+        authFailures,
+        smpp,
       );
     } catch (error) {
       if (!options.store) await store.close();
@@ -238,6 +254,8 @@ export class Gateway {
     this.partsRelease.unref();
     await this.releaseStaleInboundParts();
     await this.purgeExpiredKeys();
+    // Last: SMPP clients bind only to a gateway that can take their messages.
+    if (listen) await this.smpp.listen();
     this.started = true;
   }
 
@@ -301,6 +319,8 @@ export class Gateway {
     if (this.housekeeping) clearInterval(this.housekeeping);
     if (this.partsRelease) clearInterval(this.partsRelease);
     await this.http.close();
+    // Unbinds SMPP clients (their submits in flight answered first) before the queue stops.
+    await this.smpp.close();
     await this.dispatcher.stop();
     await this.tracker.stop();
     for (const connector of this.connectors.values()) await connector.stop();

@@ -130,6 +130,22 @@ export class WebhookDeliverer {
     this.offer(this.memory.accountOf(accountId), batch);
   }
 
+  /**
+   * The receiver of `url` is known to be back (an SMPP client bound again): closes the circuit of
+   * the account's destination for it and delivers what waits there now, instead of at the next probe.
+   */
+  wakeDestination(accountId: string, url: string): void {
+    const { key } = Destination.keyOf({ accountId, url } as PendingEvent);
+    const destination = this.destinations.get(key);
+    if (!destination) return;
+    destination.circuit.recordSuccess();
+    if (destination.timer) {
+      clearTimeout(destination.timer);
+      destination.timer = undefined;
+    }
+    this.pump(destination);
+  }
+
   /** Events in memory, whether more wait on disk, per account and per destination. */
   status() {
     const now = Date.now();

@@ -211,6 +211,7 @@ describe('accolades payload format edge', () => {
         from: null,
         clientRef: 'abc',
         segments: 1,
+        textStart: 'Hello',
         createdAt: at - 100,
         sentAt: at,
         metadata: null,

@@ -325,6 +325,8 @@ export interface EventForDelivery {
     from: string | null;
     clientRef: string | null;
     segments: number;
+    /** The first 20 characters of the text (what an SMPP receipt's `text:` repeats). */
+    textStart: string;
     createdAt: number;
     sentAt: number | null;
     metadata: string | null;
@@ -352,7 +354,7 @@ const EVENT_FOR_DELIVERY_SQL = `
          e.last_error, e.delivered_at, e.created_at,
          a.webhook_secret AS secret,
          m.id AS m_id, m.to_number AS m_to, m.sender AS m_from, m.client_ref AS m_client_ref,
-         m.segments AS m_segments, m.created_at AS m_created_at, m.sent_at AS m_sent_at, COALESCE(m.metadata, mr.metadata) AS m_metadata,
+         m.segments AS m_segments, substr(m.body, 1, 20) AS m_text_start, m.created_at AS m_created_at, m.sent_at AS m_sent_at, COALESCE(m.metadata, mr.metadata) AS m_metadata,
          i.id AS i_id, i.from_number AS i_from, i.to_number AS i_to, i.body AS i_text, i.connector AS i_connector,
          i.received_at AS i_received_at, i.message_id AS i_message_id, i.keyword AS i_keyword,
          r.client_ref AS i_client_ref
@@ -371,6 +373,7 @@ interface EventForDeliveryRow extends EventRow {
   m_from: string | null;
   m_client_ref: string | null;
   m_segments: number;
+  m_text_start: string;
   m_created_at: number;
   m_sent_at: number | null;
   m_metadata: string | null;
@@ -436,6 +439,7 @@ export async function loadEventForDelivery(store: Store, seq: number): Promise<E
             from: row.m_from,
             clientRef: row.m_client_ref,
             segments: Number(row.m_segments),
+            textStart: row.m_text_start,
             createdAt: Number(row.m_created_at),
             sentAt: num(row.m_sent_at),
             metadata: row.m_metadata,

@@ -1,6 +1,7 @@
 import { accoladesFormat } from './accolades-format.js';
 import { nativeFormat } from './native-format.js';
 import type { PayloadFormat } from './payload-format.js';
+import { smppFailuresFormat, smppFormat } from './smpp-format.js';
 
 /**
  * Every payload format by name. A message's `callback_format` picks one (the API dialect that
@@ -9,6 +10,8 @@ import type { PayloadFormat } from './payload-format.js';
 export const PAYLOAD_FORMATS: Readonly<Record<string, PayloadFormat>> = {
   native: nativeFormat,
   accolades: accoladesFormat,
+  smpp: smppFormat,
+  'smpp-failures': smppFailuresFormat,
 };
 
 export const PAYLOAD_FORMAT_NAMES = Object.keys(PAYLOAD_FORMATS);
