@@ -5,13 +5,13 @@ import { FieldErrors, ValidationError } from '../core/errors.js';
 import { newId, newMessageId } from '../core/ids.js';
 import { parseSender, toE164 } from '../core/phone-numbers.js';
 import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from '../core/send-input.js';
+import { smppReceiptFormat, smppReceiptUrl } from '../core/smpp-destination.js';
 import { type MessageStatus, priorityRank } from '../core/statuses.js';
 import { analyzeText, type TextAnalysis } from '../core/text-encoding.js';
 import type { DispatchItem } from '../queue/dispatch-item.js';
 import type { Router } from '../routing/router.js';
 import type { MessageRefsTable, MessageRequestsTable, MessagesTable } from '../store/schema.js';
 import { urlRefusal } from '../webhooks/address-guard.js';
-import { smppReceiptFormat, smppReceiptUrl } from '../webhooks/smpp-destination.js';
 
 const MAX_VALIDITY_SECONDS = 30 * 24 * 3600;
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;

@@ -1,6 +1,6 @@
+import { SMPP_URL_SCHEME } from '../core/smpp-destination.js';
 import { COMMAND_STATUS, isRetryableStatus, statusName } from '../smpp/command-status.js';
 import type { SmppDelivery } from '../webhooks/formats/smpp-format.js';
-import { SMPP_URL_SCHEME } from '../webhooks/smpp-destination.js';
 import type { WebhookPoster } from '../webhooks/webhook-deliverer.js';
 import type { WebhookOutcome, WebhookRequest } from '../webhooks/webhook-request.js';
 import type { BindRegistry } from './bind-registry.js';

@@ -1,6 +1,6 @@
-import { SMPP_FORMATS, smppReceiptUrl } from '../../webhooks/smpp-destination.js';
 import type { Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { SMPP_FORMATS, smppReceiptUrl } from '../../core/smpp-destination.js';
 import type { Store } from '../open-store.js';
 import type { InboundMessagesTable } from '../schema.js';
 import { PENDING_COLUMN_LIST, type PendingEvent, toPendingEvent } from './events.js';
