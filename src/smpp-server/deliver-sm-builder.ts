@@ -8,6 +8,7 @@ import { SHORT_MESSAGE_MAX } from '../smpp/pdu-layouts.js';
 import { TLV_TAGS } from '../smpp/tlv-tags.js';
 import { cStringTlv, u8Tlv } from '../smpp/tlv-values.js';
 import type { SmppDelivery } from '../webhooks/formats/smpp-format.js';
+import { smppMessageId } from './smpp-message-id.js';
 
 interface Address {
   addr: string;
@@ -23,9 +24,12 @@ function addressOf(value: string): Address {
   return { addr: value.slice(0, 20), ton: TON.ALPHANUMERIC, npi: NPI.UNKNOWN };
 }
 
-/** Receipt text is read as plain ASCII by most clients: anything else in the text excerpt becomes `?`. */
+/**
+ * Receipt text is read as ASCII by some clients and as the GSM default alphabet by others: in the
+ * text excerpt, only characters both read alike are kept, anything else becomes `?`.
+ */
 function asciiOnly(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
+  return text.replace(/[^\x20-\x23\x25-\x3f\x41-\x5a\x61-\x7a]/g, '?');
 }
 
 /**
@@ -40,7 +44,7 @@ export function deliverSmOf(delivery: SmppDelivery): PduInit<'deliver_sm'> {
     const source = addressOf(delivery.to);
     const destination = addressOf(delivery.from);
     const text = formatDeliveryReceipt({
-      id: delivery.messageId,
+      id: smppMessageId(delivery.messageId),
       stat: delivery.stat,
       err: delivery.err,
       submitDate: new Date(delivery.submittedAt),
@@ -59,7 +63,7 @@ export function deliverSmOf(delivery: SmppDelivery): PduInit<'deliver_sm'> {
       data_coding: DATA_CODING.DEFAULT,
       short_message: Buffer.from(text, 'latin1'),
       tlvs: [
-        cStringTlv(TLV_TAGS.receipted_message_id, delivery.messageId),
+        cStringTlv(TLV_TAGS.receipted_message_id, smppMessageId(delivery.messageId)),
         ...(state === undefined ? [] : [u8Tlv(TLV_TAGS.message_state, state)]),
       ],
     };

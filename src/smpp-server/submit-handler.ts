@@ -8,6 +8,7 @@ import type { Pdu } from '../smpp/pdu.js';
 import type { Bind } from './bind-registry.js';
 import { commandStatusOfError } from './command-status-of-error.js';
 import type { LongMessageAssembler } from './long-message-assembler.js';
+import { smppMessageId } from './smpp-message-id.js';
 import { readSubmit } from './submit-reader.js';
 
 const SUBMIT_COMMANDS = new Set(['submit_sm', 'data_sm', 'submit_multi']);
@@ -49,7 +50,7 @@ export class SubmitHandler {
         bind.pendingSubmits--;
         bind.counters.accepted++;
         const response = `${pdu.command}_resp` as 'submit_sm_resp' | 'data_sm_resp' | 'submit_multi_resp';
-        session.respond(pdu, response, { message_id: messageId });
+        session.respond(pdu, response, { message_id: smppMessageId(messageId) });
       },
       (error: unknown) => {
         bind.pendingSubmits--;
