@@ -35,6 +35,11 @@ import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
 import { WebhookClient } from './webhooks/webhook-request.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/**
+ * deliver_sm in flight at once to one SMPP account, over all its binds (each bind's own window,
+ * `smppServer.sendWindow`, still holds): an HTTP receiver's 8 would leave a bind's window mostly idle.
+ */
+const SMPP_DELIVERIES_AT_ONCE = 64;
 
 /**
  * Puts a route table saved through the admin API in place of the config file's. One that no longer
@@ -140,7 +145,9 @@ export class Gateway {
       const poster: WebhookPoster = {
         post: (request) => (isSmppUrl(request.url) ? smppPoster.post(request) : webhookClient.post(request)),
       };
-      const webhooks = new WebhookDeliverer(store, poster, config.webhooks, logger);
+      const webhooks = new WebhookDeliverer(store, poster, config.webhooks, logger, Math.random, (url) =>
+        isSmppUrl(url) ? SMPP_DELIVERIES_AT_ONCE : undefined,
+      );
       writer.onEvents = (events) => webhooks.enqueue(events);
       const optOuts = new OptOutRegistry();
       await optOuts.load(store);

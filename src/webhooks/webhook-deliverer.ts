@@ -80,6 +80,11 @@ export class WebhookDeliverer {
     private readonly config: Config['webhooks'],
     private readonly logger: Logger,
     private readonly random: () => number = Math.random,
+    /**
+     * Deliveries at once to the destination of `url`, when it is not `concurrencyPerDestination`
+     * (an SMPP account's binds take as many as their windows hold, not what one HTTP origin should).
+     */
+    private readonly concurrencyOf: (url: string) => number | undefined = () => undefined,
   ) {
     this.outcomes = new GroupCommitter((outcomes) => storeEventOutcomes(this.store, outcomes), 1000);
     this.memory = new EventMemory(config.maxInMemory, config.maxInMemoryPerAccount);
@@ -253,6 +258,7 @@ export class WebhookDeliverer {
     let destination = this.destinations.get(key);
     if (!destination) {
       destination = new Destination(key, event.accountId, origin, this.destinationBackoff, this.random);
+      destination.concurrency = this.concurrencyOf(event.url) ?? this.config.concurrencyPerDestination;
       this.destinations.set(key, destination);
     }
     return destination;
@@ -265,7 +271,7 @@ export class WebhookDeliverer {
       this.wakeAfterOpen(destination, destination.circuit.openUntil - now);
       return;
     }
-    let slots = destination.slots(this.config.concurrencyPerDestination, now);
+    let slots = destination.slots(destination.concurrency, now);
     while (slots > 0 && destination.waiting.length > 0) {
       const event = destination.waiting.shift()!;
       if (!this.memory.isCurrentHead(event) || this.delivering.has(event.seq)) continue;

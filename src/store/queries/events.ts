@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { FINAL_STATUSES } from '../../core/statuses.js';
 import type { Store } from '../open-store.js';
 import type { Database, EventsTable } from '../schema.js';
 import { sqliteTransaction } from '../sqlite-writes.js';
@@ -79,6 +80,15 @@ export function toPendingEvent(row: {
 }
 
 /**
+ * SQL condition: a message whose receipts go back over SMPP (`smpp…` formats) gets events of its
+ * final statuses only; the others would only be skipped at delivery, at a read and a write each.
+ */
+function onlyFinalForSmpp(status: string): string {
+  const finals = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+  return `(COALESCE(m.callback_format, r.callback_format, '') NOT LIKE 'smpp%' OR ${status} IN (${finals}))`;
+}
+
+/**
  * SQL (SQLite) writing the events of a whole batch of candidates in one statement: the candidates
  * come as one JSON array of `[eventId, messageId, status, code, detail, at]`, so a flush of
  * thousands of changes costs one call, and messages without a webhook URL cost an index probe.
@@ -96,6 +106,7 @@ export const INSERT_STATUS_EVENTS_SQLITE = `
   LEFT JOIN accounts a ON a.id = m.account_id
   LEFT JOIN message_requests r ON r.id = m.request_id
   WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
+    AND ${onlyFinalForSmpp("json_extract(j.value, '$[2]')")}
   ORDER BY j.key
   RETURNING ${PENDING_COLUMNS}`;
 
@@ -146,6 +157,7 @@ export async function insertStatusEvents(
       LEFT JOIN accounts a ON a.id = m.account_id
       LEFT JOIN message_requests r ON r.id = m.request_id
       WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
+        AND ${sql.raw(onlyFinalForSmpp('v.status'))}
       ORDER BY v.ord
       RETURNING ${sql.raw(PENDING_COLUMNS)}`.execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
