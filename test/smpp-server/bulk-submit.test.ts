@@ -10,16 +10,19 @@ import { createSmppAccount, smppPortOf, startSmppGateway } from './smpp-server-k
  * 10,000 submit_sm through a window of 50: every one answered, every receipt delivered back as a
  * deliver_sm. Half-way the client's connection is cut (no unbind); the receipts that come meanwhile
  * wait in the outbox and arrive after the client binds again. Production timings throughout.
+ * On PostgreSQL the same run with 2,000 submits: its accept path commits a few hundred sends a
+ * second on our 2-core CI machine, and 10,000 would take most of a minute (bench/ measures speed).
  */
 
-const TOTAL = 10_000;
+const TOTAL_BY_DIALECT = { sqlite: 10_000, postgres: 2_000 } as const;
 const WINDOW = 50;
 
 await describeEachDatabase(
-  'SMPP server: 10,000 submits through a window of 50, a cut connection half-way',
+  'SMPP server: bulk submits through a window of 50, a cut connection half-way',
   (db) => {
     let store: TestStore;
     let gateway: Gateway;
+    const TOTAL = TOTAL_BY_DIALECT[db.dialect];
 
     before(async () => {
       store = await db.open();
@@ -34,7 +37,7 @@ await describeEachDatabase(
       await store?.destroy();
     });
 
-    it('answers every submit and delivers every receipt, those of the cut half after the rebind', async () => {
+    it(`answers every one of ${TOTAL} submits and delivers every receipt, those of the cut half after the rebind`, async () => {
       const client = new BulkClient(smppPortOf(gateway), 'bulk1', 'pass1234', WINDOW);
       await client.bind();
       await client.submitRange(0, TOTAL / 2);
