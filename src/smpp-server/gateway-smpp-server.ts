@@ -80,6 +80,12 @@ export class GatewaySmppServer {
   /** Unbinds every client gracefully (their submits in flight answered first) and stops listening. */
   async close(): Promise<void> {
     if (this.staleParts) clearInterval(this.staleParts);
+    this.handler.stop();
+    // A submit committed but unanswered would be sent again by the client: answer them all first.
+    const deadline = Date.now() + this.config.smppServer.responseTimeoutSeconds * 1000;
+    while (this.binds.all().some((bind) => bind.pendingSubmits > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await Promise.all(this.servers.map((server) => server.close()));
   }
 

@@ -21,6 +21,8 @@ const SUBMIT_COMMANDS = new Set(['submit_sm', 'data_sm', 'submit_multi']);
  * wait at once; past that the client is told ESME_RTHROTTLED.
  */
 export class SubmitHandler {
+  private stopped = false;
+
   constructor(
     private readonly messages: MessageService,
     private readonly assembler: LongMessageAssembler,
@@ -39,7 +41,8 @@ export class SubmitHandler {
       return;
     }
     bind.counters.submitted++;
-    if (bind.pendingSubmits >= this.receiveWindow) {
+    // A stopping gateway takes nothing new: the client resends it to whoever serves next.
+    if (this.stopped || bind.pendingSubmits >= this.receiveWindow) {
       bind.counters.throttled++;
       session.respondError(pdu, COMMAND_STATUS.ESME_RTHROTTLED);
       return;
@@ -63,6 +66,11 @@ export class SubmitHandler {
         session.respondError(pdu, commandStatus);
       },
     );
+  }
+
+  /** Refuses new submits (ESME_RTHROTTLED) from now on; those under way are still answered. */
+  stop(): void {
+    this.stopped = true;
   }
 
   private async submit(principal: Principal, pdu: Pdu): Promise<string> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
 import { BulkClient } from '../smpp-server/bulk-client.js';
-import { api, freePort, GatewayProcess, killAllGateways, tempDir } from './gateway-process.js';
+import { api, freePort, GatewayProcess, killAllGateways, runCli, tempDir } from './gateway-process.js';
 
 const TOTAL = 4000;
 const KILL_AFTER = 2000;
@@ -79,6 +79,15 @@ describe('SMPP server: the gateway SIGKILLed mid-run', () => {
         60_000,
         `receipts of every answered submit (${client.missingReceipts().length} of ${client.answered.size} missing)`,
       );
+      // The operator's view of the bind: `smsgate smpp binds` against the restarted gateway.
+      const binds = await runCli(['smpp', 'binds'], {
+        SMSGATE_URL: gateway.url,
+        SMSGATE_API_KEY: TEST_ADMIN_KEY,
+      });
+      assert.equal(binds.code, 0, binds.stderr);
+      assert.match(binds.stdout, new RegExp(`^# SMPP server: port ${smppPort}; 1 bind\\(s\\)$`, 'm'));
+      assert.match(binds.stdout, /crash1 \(acc_\w+\)\s+transceiver\s+127\.0\.0\.1/);
+      assert.match(binds.stdout, /receipts=\d+/);
       await client.unbind();
       await gateway.kill('SIGTERM');
     } finally {

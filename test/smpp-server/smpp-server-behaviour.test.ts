@@ -10,6 +10,8 @@ import type { Pdu } from '../../src/smpp/pdu.js';
 import { encodePdu } from '../../src/smpp/pdu-codec.js';
 import { BindRefusedError, bindSession } from '../../src/smpp/smpp-client.js';
 import type { SmppSession } from '../../src/smpp/smpp-session.js';
+import { TLV_TAGS } from '../../src/smpp/tlv-tags.js';
+import { receiptedMessageId } from '../../src/smpp/tlv-values.js';
 import { describeEachDatabase, TEST_DATABASES, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, waitFor } from '../helpers/gateway.js';
 import { connectRaw, freePort } from '../smpp/smpp-test-kit.js';
@@ -179,6 +181,51 @@ await describeEachDatabase(
         headers: ADMIN_AUTH,
         payload: { limits: { ratePerSecond: null, burst: null } },
       });
+    });
+
+    it('takes data_sm (message_payload) and submit_multi (one message per destination)', async () => {
+      const client = await bindAs(gateway, 'behave1', 'transceiver');
+      const data = await client.session.request('data_sm', {
+        dest_addr_ton: 1,
+        dest_addr_npi: 1,
+        destination_addr: '447911123457',
+        registered_delivery: 1,
+        tlvs: [{ tag: TLV_TAGS.message_payload, value: Buffer.from('data_sm text') }],
+      });
+      assert.equal(data.command, 'data_sm_resp');
+      assert.equal(data.commandStatus, S.ESME_ROK);
+      const multi = await client.session.request('submit_multi', {
+        dest_addresses: [
+          { dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '447911123458' },
+          { dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '447911123459' },
+        ],
+        short_message: Buffer.from('to two'),
+      });
+      assert.equal(multi.command, 'submit_multi_resp');
+      assert.equal(multi.commandStatus, S.ESME_ROK);
+      const rows = await store.db
+        .selectFrom('messages')
+        .select(['to_number', 'body'])
+        .where('body', 'in', ['data_sm text', 'to two'])
+        .orderBy('to_number')
+        .execute();
+      assert.deepEqual(rows, [
+        { to_number: '+447911123457', body: 'data_sm text' },
+        { to_number: '+447911123458', body: 'to two' },
+        { to_number: '+447911123459', body: 'to two' },
+      ]);
+      assert.ok(data.command === 'data_sm_resp');
+      await waitFor(
+        () =>
+          client.delivered.some(
+            (pdu) => pdu.command === 'deliver_sm' && receiptedMessageId(pdu) === data.message_id,
+          )
+            ? true
+            : undefined,
+        10_000,
+        "the data_sm's receipt",
+      );
+      await client.session.unbind();
     });
 
     it('routes inbound messages to the account as deliver_sm, held until a receiver binds', async () => {
