@@ -190,7 +190,7 @@ await describeEachDatabase(
         dest_addr_npi: 1,
         destination_addr: '447911123457',
         registered_delivery: 1,
-        tlvs: [{ tag: TLV_TAGS.message_payload, value: Buffer.from('data_sm text') }],
+        tlvs: [{ tag: TLV_TAGS.message_payload, value: Buffer.from('data sm text') }],
       });
       assert.equal(data.command, 'data_sm_resp');
       assert.equal(data.commandStatus, S.ESME_ROK);
@@ -206,11 +206,11 @@ await describeEachDatabase(
       const rows = await store.db
         .selectFrom('messages')
         .select(['to_number', 'body'])
-        .where('body', 'in', ['data_sm text', 'to two'])
+        .where('body', 'in', ['data sm text', 'to two'])
         .orderBy('to_number')
         .execute();
       assert.deepEqual(rows, [
-        { to_number: '+447911123457', body: 'data_sm text' },
+        { to_number: '+447911123457', body: 'data sm text' },
         { to_number: '+447911123458', body: 'to two' },
         { to_number: '+447911123459', body: 'to two' },
       ]);
