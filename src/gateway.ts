@@ -16,6 +16,7 @@ import type { Connector, ConnectorSink } from './connectors/connector.js';
 import { logConnectorEvent } from './connectors/connector-event-log.js';
 import { createConnector } from './connectors/create-connector.js';
 import { createLogger, type Logger } from './core/logger.js';
+import { isSmppUrl } from './core/smpp-destination.js';
 import { InboundService } from './inbound/inbound-service.js';
 import { AcceptService } from './messages/accept-service.js';
 import { MessageService } from './messages/message-service.js';
@@ -26,14 +27,23 @@ import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
 import { routeSchema } from './routing/route-schema.js';
 import { Router } from './routing/router.js';
+import { BindRegistry } from './smpp-server/bind-registry.js';
+import { GatewaySmppServer } from './smpp-server/gateway-smpp-server.js';
+import { SmppEventPoster } from './smpp-server/smpp-event-poster.js';
 import { ChangeFeed } from './store/change-feed.js';
 import { migrateToLatest, openStore, type Store } from './store/open-store.js';
 import { purgeIdempotencyKeys } from './store/queries/idempotency.js';
 import { loadSavedRoutes } from './store/queries/routes.js';
+import type { WebhookPoster } from './webhooks/webhook-deliverer.js';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer.js';
 import { WebhookClient } from './webhooks/webhook-request.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/**
+ * deliver_sm in flight at once to one SMPP account, over all its binds (each bind's own window,
+ * `smppServer.sendWindow`, still holds): an HTTP receiver's 8 would leave a bind's window mostly idle.
+ */
+const SMPP_DELIVERIES_AT_ONCE = 64;
 
 /**
  * Puts a route table saved through the admin API in place of the config file's. One that no longer
@@ -93,8 +103,6 @@ export class Gateway {
   private partsRelease: NodeJS.Timeout | undefined;
   /** Where the route table in use came from: the config file, or saved through the admin API. */
   routesSource: 'config' | 'api';
-  /** Refuses addresses that keep failing authentication (shared by every API dialect). */
-  readonly authFailures: AuthFailureLimiter;
 
   private constructor(
     readonly config: Config,
@@ -117,13 +125,16 @@ export class Gateway {
     readonly router: Router,
     routesSource: 'config' | 'api',
     private readonly adminKey: string | undefined,
+    /** Refuses addresses that keep failing authentication (shared by every API dialect and SMPP). */
+    readonly authFailures: AuthFailureLimiter,
+    /** The gateway's own SMPP server (listening once `start` has run with `listen`). */
+    readonly smpp: GatewaySmppServer,
     /** What this node tells the others on the same PostgreSQL database, and hears from them. */
     readonly changes: ChangeFeed,
   ) {
     this.routesSource = routesSource;
     this.listenForOtherNodes();
 
-    this.authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
     this.http = buildHttpServer(this);
   }
 
@@ -149,12 +160,19 @@ export class Gateway {
         { maxSocketsPerOrigin: config.webhooks.concurrencyPerDestination },
       );
       const lease = { owner: nodeIdOf(config, store), ms: config.cluster.leaseSeconds * 1000 };
+      // Events addressed to an SMPP account (`smpp:`) go out as deliver_sm on its binds.
+      const smppBinds = new BindRegistry();
+      const smppPoster = new SmppEventPoster(smppBinds);
+      const poster: WebhookPoster = {
+        post: (request) => (isSmppUrl(request.url) ? smppPoster.post(request) : webhookClient.post(request)),
+      };
       const webhooks = new WebhookDeliverer(
         store,
-        webhookClient,
+        poster,
         config.webhooks,
         logger,
         Math.random,
+        (url) => (isSmppUrl(url) ? SMPP_DELIVERIES_AT_ONCE : undefined),
         lease,
       );
       writer.onEvents = (events) => webhooks.enqueue(events);
@@ -229,6 +247,8 @@ export class Gateway {
       writer.onCommitted = (changes) => waiters.committed(changes);
       const messages = new MessageService(store, preparer, accept, dispatcher, webhooks, waiters, config);
       const auth = new Authenticator(store);
+      const authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
+      const smpp = new GatewaySmppServer(smppBinds, config, store, messages, webhooks, authFailures, logger);
       return new Gateway(
         config,
         logger,
@@ -249,6 +269,8 @@ export class Gateway {
         router,
         routesSource,
         options.adminKey,
+        authFailures,
+        smpp,
         new ChangeFeed(store, lease.owner, logger),
       );
     } catch (error) {
@@ -278,6 +300,8 @@ export class Gateway {
     this.partsRelease.unref();
     await this.releaseStaleInboundParts();
     await this.purgeExpiredKeys();
+    // Last: SMPP clients bind only to a gateway that can take their messages.
+    if (listen) await this.smpp.listen();
     this.started = true;
   }
 
@@ -358,6 +382,8 @@ export class Gateway {
     if (this.partsRelease) clearInterval(this.partsRelease);
     await this.kannelListener?.close();
     await this.http.close();
+    // Unbinds SMPP clients (their submits in flight answered first) before the queue stops.
+    await this.smpp.close();
     await this.dispatcher.stop();
     await this.tracker.stop();
     for (const connector of this.connectors.values()) await connector.stop();

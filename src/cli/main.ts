@@ -6,6 +6,7 @@ import { registerMigrateCommand } from './migrate-command.js';
 import { registerRouteCommands } from './route-commands.js';
 import { registerSendCommand } from './send-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerSmppCommands } from './smpp-commands.js';
 import { registerSmscSimCommand } from './smsc-sim-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerWebhookCommands } from './webhook-commands.js';
@@ -26,6 +27,7 @@ registerAdminCommands(program);
 registerWebhookCommands(program);
 registerRouteCommands(program);
 registerCampaignCommands(program);
+registerSmppCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`smsgate: ${error instanceof Error ? error.message : String(error)}`);

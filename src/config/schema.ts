@@ -71,6 +71,39 @@ export const configSchema = z
     /** Port of the gateway's own SMPP server; 0 disables it. */
     smppPort: z.number().int().min(0).max(65535).default(2775),
     dataDir: z.string().min(1).default('./data'),
+    /** The gateway's own SMPP server (docs/smpp-server.md); `smppPort` is its plain-TCP port. */
+    smppServer: z
+      .object({
+        /** A second listener speaking SMPP over TLS; 0 (the default) opens none. Needs tlsCertFile and tlsKeyFile. */
+        tlsPort: z.number().int().min(0).max(65535).default(0),
+        /** PEM certificate chain of the TLS listener. */
+        tlsCertFile: z.string().min(1).optional(),
+        /** PEM private key of the TLS listener. */
+        tlsKeyFile: z.string().min(1).optional(),
+        /** The system_id the server names itself with in bind responses. */
+        systemId: z.string().min(1).max(15).default('smsgate'),
+        /** Binds one account may hold at once; a bind past it gets ESME_RBINDFAIL. */
+        maxBindsPerAccount: z.number().int().min(1).max(1000).default(10),
+        /**
+         * Requests one bind may have unanswered at once (its submits waiting for their commit);
+         * past it a request gets ESME_RTHROTTLED. Clients usually keep 10–100 in flight.
+         */
+        receiveWindow: z.number().int().min(1).max(10_000).default(100),
+        /** deliver_sm (receipts, inbound messages) one bind may have unanswered at once. */
+        sendWindow: z.number().int().min(1).max(1000).default(10),
+        /** enquire_link after this much silence on a bind; a peer that does not answer is dropped. */
+        enquireLinkSeconds: z.number().int().min(0).max(3600).default(30),
+        /** How long a deliver_sm waits for its deliver_sm_resp. */
+        responseTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+        /** How long the parts of a long message submitted in parts wait for the rest before they are dropped. */
+        partsMaxWaitSeconds: z.number().int().min(1).max(86_400).default(600),
+      })
+      .strict()
+      .refine((s) => s.tlsPort === 0 || (s.tlsCertFile !== undefined && s.tlsKeyFile !== undefined), {
+        message: 'a TLS port needs tlsCertFile and tlsKeyFile',
+        path: ['tlsPort'],
+      })
+      .prefault({}),
     /** `postgres://…` switches to PostgreSQL; otherwise SQLite in `dataDir/smsgate.db`. */
     databaseUrl: z.string().min(1).optional(),
     /** ISO 3166 region used to read national numbers (e.g. `GB`); without it numbers must be E.164. */

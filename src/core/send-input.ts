@@ -48,6 +48,17 @@ export interface SendInput {
    * only an admin sets); its messages record the route `(pinned)`. An unknown connector is a 400.
    */
   readonly connector?: string | undefined;
+  /**
+   * The id the message must get (one recipient only): the SMPP server answers every part of a long
+   * message with its id before the last part has arrived. Set only by the gateway itself.
+   */
+  readonly messageId?: string | undefined;
+  /**
+   * Send this message's final status back over the account's SMPP binds as a delivery receipt
+   * (`final`: any final status, `failure`: failures only) instead of to a callback URL. Set only by
+   * the SMPP server.
+   */
+  readonly smppReceipts?: 'final' | 'failure' | undefined;
 }
 
 /** Field names as the caller's dialect spells them, so errors name what the caller sent. */

@@ -5,6 +5,7 @@ import { FieldErrors, ValidationError } from '../core/errors.js';
 import { newId, newMessageId } from '../core/ids.js';
 import { parseSender, toE164 } from '../core/phone-numbers.js';
 import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from '../core/send-input.js';
+import { smppReceiptFormat, smppReceiptUrl } from '../core/smpp-destination.js';
 import { type MessageStatus, priorityRank } from '../core/statuses.js';
 import { analyzeText, type TextAnalysis } from '../core/text-encoding.js';
 import type { DispatchItem } from '../queue/dispatch-item.js';
@@ -100,9 +101,11 @@ export class SendPreparer {
     const scheduleAt = errors.check(() => scheduleOf(input, names, now));
     const validity = errors.check(() => validityOf(input, names, config.queue.defaultValiditySeconds));
     const callbackUrl = errors.check(() =>
-      input.callbackUrl !== undefined
-        ? checkCallbackUrl(input.callbackUrl, names.callbackUrl, config.webhooks.allowPrivateAddresses)
-        : null,
+      input.smppReceipts !== undefined
+        ? smppReceiptUrl(accountId)
+        : input.callbackUrl !== undefined
+          ? checkCallbackUrl(input.callbackUrl, names.callbackUrl, config.webhooks.allowPrivateAddresses)
+          : null,
     );
     const clientRef = errors.check(() => clientRefOf(input, names));
     const metadata = errors.check(() => metadataOf(input, names));
@@ -127,7 +130,9 @@ export class SendPreparer {
 
     // Several recipients share one copy of the callback URL and metadata (a 1,000-recipient request
     // must not write them 1,000 times).
-    const callbackFormat = input.callbackFormat ?? null;
+    const callbackFormat = input.smppReceipts
+      ? smppReceiptFormat(input.smppReceipts)
+      : (input.callbackFormat ?? null);
     const request: Insertable<MessageRequestsTable> | undefined =
       recipients.length > 1 && (callbackUrl !== null || metadata !== null)
         ? {
@@ -149,7 +154,7 @@ export class SendPreparer {
     const messages: AcceptedMessage[] = [];
     recipients.forEach((to, i) => {
       const route = routes[i]!;
-      const id = newMessageId();
+      const id = (recipients.length === 1 ? input.messageId : undefined) ?? newMessageId();
       rows.push({
         id,
         account_id: accountId,

@@ -545,6 +545,30 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
           .execute();
       },
     },
+    '0018_smpp_server_parts': {
+      async up(db: Kysely<unknown>) {
+        // The parts of long messages SMPP clients submit in pieces (UDH or SAR), stored before each
+        // part is answered so a restart between parts loses none; the message id every part was
+        // answered with is fixed by the first part and travels with each row.
+        await db.schema
+          .createTable('smpp_submit_parts')
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('part_key', 'text', (c) => c.notNull())
+          .addColumn('seqnum', 'integer', (c) => c.notNull())
+          .addColumn('total', 'integer', (c) => c.notNull())
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('send', 'text', (c) => c.notNull())
+          .addColumn('received_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('smpp_submit_parts_pk', ['account_id', 'part_key', 'seqnum'])
+          .execute();
+        await db.schema
+          .createIndex('smpp_submit_parts_received')
+          .on('smpp_submit_parts')
+          .column('received_at')
+          .execute();
+      },
+    },
     '0019_leases': {
       async up(db: Kysely<unknown>) {
         // Several gateways on one database: a message is worked on by the node holding its lease,

@@ -21,6 +21,7 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   opt_outs: OptOutsTable;
   inbound_parts: InboundPartsTable;
+  smpp_submit_parts: SmppSubmitPartsTable;
   routes: RoutesTable;
   settings: SettingsTable;
   sender_numbers: SenderNumbersTable;
@@ -116,6 +117,21 @@ export interface RoutesTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** One part of a long message an SMPP client is submitting in parts (UDH or SAR). */
+export interface SmppSubmitPartsTable {
+  account_id: string;
+  /** Sender, recipient(s), reference and total: the parts of one message share it. */
+  part_key: string;
+  seqnum: number;
+  total: number;
+  /** The id every part was answered with; the reassembled message gets it. */
+  message_id: string;
+  body: string;
+  /** The send's other fields (JSON, from the first part stored). */
+  send: string;
+  received_at: number;
 }
 
 /** One part of a concatenated inbound message whose other parts have not all arrived. */

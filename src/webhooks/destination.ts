@@ -10,6 +10,8 @@ import type { PendingEvent } from '../store/queries/events.js';
 export class Destination {
   /** Deliveries under way. */
   active = 0;
+  /** Deliveries allowed at once (`concurrencyPerDestination` unless the deliverer says otherwise). */
+  concurrency = 8;
   readonly waiting = new Fifo<PendingEvent>();
   readonly circuit: Circuit;
   /** Wakes the destination when its circuit's open period ends. */

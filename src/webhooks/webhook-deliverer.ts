@@ -83,6 +83,11 @@ export class WebhookDeliverer {
     private readonly config: Config['webhooks'],
     private readonly logger: Logger,
     private readonly random: () => number = Math.random,
+    /**
+     * Deliveries at once to the destination of `url`, when it is not `concurrencyPerDestination`
+     * (an SMPP account's binds take as many as their windows hold, not what one HTTP origin should).
+     */
+    private readonly concurrencyOf: (url: string) => number | undefined = () => undefined,
     /** This node's lease on events when several nodes share a PostgreSQL database. */
     lease?: NodeLease,
   ) {
@@ -154,6 +159,22 @@ export class WebhookDeliverer {
       batch.push(event);
     }
     this.offer(this.memory.accountOf(accountId), batch);
+  }
+
+  /**
+   * The receiver of `url` is known to be back (an SMPP client bound again): closes the circuit of
+   * the account's destination for it and delivers what waits there now, instead of at the next probe.
+   */
+  wakeDestination(accountId: string, url: string): void {
+    const { key } = Destination.keyOf({ accountId, url } as PendingEvent);
+    const destination = this.destinations.get(key);
+    if (!destination) return;
+    destination.circuit.recordSuccess();
+    if (destination.timer) {
+      clearTimeout(destination.timer);
+      destination.timer = undefined;
+    }
+    this.pump(destination);
   }
 
   /** Events in memory, whether more wait on disk, per account and per destination. */
@@ -263,6 +284,7 @@ export class WebhookDeliverer {
     let destination = this.destinations.get(key);
     if (!destination) {
       destination = new Destination(key, event.accountId, origin, this.destinationBackoff, this.random);
+      destination.concurrency = this.concurrencyOf(event.url) ?? this.config.concurrencyPerDestination;
       this.destinations.set(key, destination);
     }
     return destination;
@@ -275,7 +297,7 @@ export class WebhookDeliverer {
       this.wakeAfterOpen(destination, destination.circuit.openUntil - now);
       return;
     }
-    let slots = destination.slots(this.config.concurrencyPerDestination, now);
+    let slots = destination.slots(destination.concurrency, now);
     while (slots > 0 && destination.waiting.length > 0) {
       const event = destination.waiting.shift()!;
       if (!this.memory.isCurrentHead(event) || this.delivering.has(event.seq)) continue;

@@ -59,6 +59,8 @@ export interface GatewayProcessOptions {
   config?: Record<string, unknown> | undefined;
   /** SMSGATE_LOG_LEVEL (default info: the tests read the JSON log lines). */
   logLevel?: string | undefined;
+  /** SMSGATE_SMPP_PORT (default 0: no SMPP server). */
+  smppPort?: number | undefined;
   /** How long to wait for GET /ready (default 30 s). */
   readyTimeoutMs?: number | undefined;
 }
@@ -135,7 +137,7 @@ export class GatewayProcess {
     }
     const env = cleanEnv({
       SMSGATE_PORT: String(port),
-      SMSGATE_SMPP_PORT: '0',
+      SMSGATE_SMPP_PORT: String(options.smppPort ?? 0),
       SMSGATE_HOST: '127.0.0.1',
       SMSGATE_DATA_DIR: options.dataDir,
       SMSGATE_ADMIN_KEY: options.adminKey,

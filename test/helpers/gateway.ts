@@ -25,6 +25,8 @@ export async function startTestGateway(store: Store, options: TestGatewayOptions
   const config = buildConfig({
     host: '127.0.0.1',
     port: 0,
+    // The SMPP server opens only where a test asks for it (a port of its own, or 0 from the OS).
+    smppPort: 0,
     logLevel: 'silent',
     connectors: [{ name: 'sim', type: 'sim', receiptDelayMs: 5 }],
     // Tests make many deliberate failed authentications from 127.0.0.1; the limiter has its own test.

@@ -214,6 +214,7 @@ describe('accolades payload format edge', () => {
           segments: 1,
           connector: 'sim',
           upstreamId: null,
+          textStart: 'Hello',
           createdAt: at - 100,
           sentAt: at,
           metadata: null,

@@ -12,6 +12,7 @@ import { registerInboundRoutes } from './inbound-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { registerNumberRoutes } from './number-routes.js';
 import { registerRouteRoutes } from './route-routes.js';
+import { registerSmppBindRoutes } from './smpp-bind-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
 /** The native error body for a GatewayError, with `Retry-After` and `WWW-Authenticate` where due. */
@@ -43,6 +44,7 @@ export const nativeDialect: Dialect = {
   routes(scope: FastifyInstance, _prefix: string, gateway: Gateway) {
     registerMessageRoutes(scope, gateway);
     registerConnectorRoutes(scope, gateway);
+    registerSmppBindRoutes(scope, gateway);
     registerAdminRoutes(scope, gateway);
     registerWebhookRoutes(scope, gateway);
     registerInboundRoutes(scope, gateway);

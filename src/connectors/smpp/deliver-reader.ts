@@ -103,7 +103,8 @@ function readReceipt(pdu: DeliverSm | DataSm, body: Buffer): ReadReceipt | undef
   };
 }
 
-function decodeContent(
+/** Decodes short_message (or message_payload) content by its data_coding (UDH already removed). */
+export function decodeContent(
   content: Buffer,
   dataCoding: number,
   gsmPacked: boolean,
@@ -139,6 +140,6 @@ function safeGsm(septets: Uint8Array): string {
 }
 
 /** International numbers (TON 1) come without their plus sign. */
-function internationalize(address: string, ton: number): string {
+export function internationalize(address: string, ton: number): string {
   return ton === 1 && /^\d+$/.test(address) ? `+${address}` : address;
 }

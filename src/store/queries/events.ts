@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { FINAL_STATUSES } from '../../core/statuses.js';
 import type { Store } from '../open-store.js';
 import type { Database, EventsTable } from '../schema.js';
 import { sqliteTransaction } from '../sqlite-writes.js';
@@ -80,6 +81,15 @@ export function toPendingEvent(row: {
 }
 
 /**
+ * SQL condition: a message whose receipts go back over SMPP (`smpp…` formats) gets events of its
+ * final statuses only; the others would only be skipped at delivery, at a read and a write each.
+ */
+function onlyFinalForSmpp(status: string): string {
+  const finals = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+  return `(COALESCE(m.callback_format, r.callback_format, '') NOT LIKE 'smpp%' OR ${status} IN (${finals}))`;
+}
+
+/**
  * SQL (SQLite) writing the events of a whole batch of candidates in one statement: the candidates
  * come as one JSON array of `[eventId, messageId, status, code, detail, at]`, so a flush of
  * thousands of changes costs one call, and messages without a webhook URL cost an index probe.
@@ -97,6 +107,7 @@ export const INSERT_STATUS_EVENTS_SQLITE = `
   LEFT JOIN accounts a ON a.id = m.account_id
   LEFT JOIN message_requests r ON r.id = m.request_id
   WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
+    AND ${onlyFinalForSmpp("json_extract(j.value, '$[2]')")}
   ORDER BY j.key
   RETURNING ${PENDING_COLUMNS}`;
 
@@ -147,6 +158,7 @@ export async function insertStatusEvents(
       LEFT JOIN accounts a ON a.id = m.account_id
       LEFT JOIN message_requests r ON r.id = m.request_id
       WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
+        AND ${sql.raw(onlyFinalForSmpp('v.status'))}
       ORDER BY v.ord
       RETURNING ${sql.raw(PENDING_COLUMNS)}`.execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
@@ -331,6 +343,8 @@ export interface EventForDelivery {
     connector: string | null;
     /** The upstream's id of its first segment, once an upstream took it. */
     upstreamId: string | null;
+    /** The first 20 characters of the text (what an SMPP receipt's `text:` repeats). */
+    textStart: string;
     createdAt: number;
     sentAt: number | null;
     metadata: string | null;
@@ -359,7 +373,8 @@ const EVENT_FOR_DELIVERY_SQL = `
          a.webhook_secret AS secret,
          m.id AS m_id, m.to_number AS m_to, m.sender AS m_from, m.client_ref AS m_client_ref,
          m.segments AS m_segments, m.connector AS m_connector,
-         (SELECT p.upstream_id FROM message_parts p WHERE p.message_id = m.id ORDER BY p.part_index LIMIT 1) AS m_upstream_id, m.created_at AS m_created_at, m.sent_at AS m_sent_at, COALESCE(m.metadata, mr.metadata) AS m_metadata,
+         (SELECT p.upstream_id FROM message_parts p WHERE p.message_id = m.id ORDER BY p.part_index LIMIT 1) AS m_upstream_id,
+         substr(m.body, 1, 20) AS m_text_start, m.created_at AS m_created_at, m.sent_at AS m_sent_at, COALESCE(m.metadata, mr.metadata) AS m_metadata,
          i.id AS i_id, i.from_number AS i_from, i.to_number AS i_to, i.body AS i_text, i.connector AS i_connector,
          i.received_at AS i_received_at, i.message_id AS i_message_id, i.keyword AS i_keyword,
          r.client_ref AS i_client_ref
@@ -380,6 +395,7 @@ interface EventForDeliveryRow extends EventRow {
   m_segments: number;
   m_connector: string | null;
   m_upstream_id: string | null;
+  m_text_start: string;
   m_created_at: number;
   m_sent_at: number | null;
   m_metadata: string | null;
@@ -447,6 +463,7 @@ export async function loadEventForDelivery(store: Store, seq: number): Promise<E
             segments: Number(row.m_segments),
             connector: row.m_connector,
             upstreamId: row.m_upstream_id,
+            textStart: row.m_text_start,
             createdAt: Number(row.m_created_at),
             sentAt: num(row.m_sent_at),
             metadata: row.m_metadata,

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { SMPP_FORMATS, smppReceiptUrl } from '../../core/smpp-destination.js';
 import type { Store } from '../open-store.js';
 import type { InboundMessagesTable } from '../schema.js';
 import { PENDING_COLUMN_LIST, type PendingEvent, toPendingEvent } from './events.js';
@@ -117,7 +118,23 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
       .select(['inbound_webhook_url', 'inbound_webhook_format'])
       .where('id', '=', row.account_id)
       .executeTakeFirst();
-    if (!account?.inbound_webhook_url) return [];
+    let url = account?.inbound_webhook_url ?? null;
+    let format = account?.inbound_webhook_format ?? 'native';
+    if (!url) {
+      // An account that binds over SMPP and has no inbound webhook gets its inbound messages as
+      // deliver_sm on its receiver binds (queued in the outbox while none is bound).
+      const smpp = await trx
+        .selectFrom('credentials')
+        .select('id')
+        .where('account_id', '=', row.account_id)
+        .where('kind', '=', 'smpp')
+        .where('revoked_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
+      if (!smpp) return [];
+      url = smppReceiptUrl(row.account_id);
+      format = SMPP_FORMATS.final;
+    }
     const event = await trx
       .insertInto('events')
       .values({
@@ -131,8 +148,8 @@ export async function storeInbound(store: Store, write: InboundWrite, now: numbe
         code: null,
         detail: null,
         at: row.received_at,
-        url: account.inbound_webhook_url,
-        format: account.inbound_webhook_format ?? 'native',
+        url,
+        format,
         state: 'pending',
         attempts: 0,
         next_attempt_at: now,

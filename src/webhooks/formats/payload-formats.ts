@@ -3,6 +3,7 @@ import { jasminFormat } from './jasmin-format.js';
 import { kannelFormat } from './kannel-format.js';
 import { nativeFormat } from './native-format.js';
 import type { PayloadFormat } from './payload-format.js';
+import { smppFailuresFormat, smppFormat } from './smpp-format.js';
 import { twilioFormat } from './twilio-format.js';
 
 /**
@@ -16,6 +17,8 @@ export const PAYLOAD_FORMATS: Readonly<Record<string, PayloadFormat>> = {
   twilio: twilioFormat,
   kannel: kannelFormat,
   jasmin: jasminFormat,
+  smpp: smppFormat,
+  'smpp-failures': smppFailuresFormat,
 };
 
 export const PAYLOAD_FORMAT_NAMES = Object.keys(PAYLOAD_FORMATS);
