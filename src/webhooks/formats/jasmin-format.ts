@@ -26,7 +26,7 @@ function receiptDate(ms: number): string {
  * (`jasmin:<level>:<method>`): level 1 reports the SMS-C's answer to the submission (`sent` is
  * `ESME_ROK`, a refusal before any SMS-C took it its command status) with `id`, `message_status`,
  * `level`, `connector`; level 2 the terminal state (`DELIVRD`, `UNDELIV` …) with `id_smsc`,
- * `subdate`, `donedate`, `sub`, `dlvrd`, `err` besides; level 3 both. Sent by GET (the query) or
+ * `subdate`, `donedate`, `sub`, `dlvrd`, `err`, `text` besides; level 3 both. Sent by GET (the query) or
  * POST (a form), and only done when the receiver answers `ACK/Jasmin`.
  */
 export const jasminFormat: PayloadFormat = ({ event, message }, context) => {
@@ -59,6 +59,9 @@ export const jasminFormat: PayloadFormat = ({ event, message }, context) => {
       sub: '001',
       dlvrd: event.status === 'delivered' ? '001' : '000',
       err,
+      // The message's first 20 characters, read from the message when the DLR is sent (the outbox
+      // row itself carries no text).
+      text: message.textStart,
     };
   }
   if (!fields) return null;

@@ -105,8 +105,10 @@ await describeEachDatabase(
         'message_status',
         'sub',
         'subdate',
+        'text',
       ]);
       assert.equal(terminal!.params.message_status, 'DELIVRD');
+      assert.equal(terminal!.params.text, 'dlr please', "the message's first 20 characters");
       assert.equal(terminal!.params.level, '3');
       assert.equal(terminal!.params.dlvrd, '001');
       assert.equal(terminal!.params.err, '000');
