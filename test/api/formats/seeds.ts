@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const SEEDS = fileURLToPath(new URL('../../../../shared/seeds/', import.meta.url));
+// Copies of the API documents the dialects implement, kept with the tests so a clean clone has them.
+const SEEDS = fileURLToPath(new URL('../../fixtures/seeds/', import.meta.url));
 
 /** The text of seed file `<prefix>_*.txt` (the service pages the dialects follow). */
 export function seed(prefix: string): string {
