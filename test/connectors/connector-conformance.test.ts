@@ -132,7 +132,6 @@ const UPSTREAMS: Record<string, Factory> = {
       type: 'clickatell',
       apiKey: fake.apiKey,
       baseUrl: fake.url,
-      timeoutMs: 2000,
       callbackToken: 'conformance-token',
     });
   },
@@ -146,7 +145,6 @@ const UPSTREAMS: Record<string, Factory> = {
       baseUrl: fake.url,
       username: 'smsgate',
       password: 'grandcom-secret',
-      timeoutMs: 2000,
       callbackToken: 'conformance-token',
     });
   },
@@ -163,7 +161,6 @@ const UPSTREAMS: Record<string, Factory> = {
         // Twilio signs its callbacks with the auth token: the signature is the credential.
         callbackUrl: `${gatewayUrl}/callbacks/up`,
         callbackSignature: { scheme: 'twilio', key: fake.authToken },
-        timeoutMs: 2000,
       },
       { expiredStatus: 'undelivered' },
     );
@@ -179,7 +176,6 @@ const UPSTREAMS: Record<string, Factory> = {
       url: String(example.url)
         .replace('https://platform.clickatell.com', fake.url)
         .replace('your-api-key', fake.apiKey),
-      timeoutMs: 2000,
     });
   },
   'http (JSON API example)': async (gatewayUrl) => {
@@ -192,7 +188,6 @@ const UPSTREAMS: Record<string, Factory> = {
       name: 'up',
       url: `${fake.url}/api/sms`,
       auth: { type: 'bearer', token: 'test-json-token' },
-      timeoutMs: 2000,
     });
   },
 };
