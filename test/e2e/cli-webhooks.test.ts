@@ -16,7 +16,7 @@ interface Received {
   body: { type: string; data: { messageId?: string; status?: string; text?: string } };
 }
 
-describe('smsgate webhooks, events, inbound and opt-outs commands', { timeout: 120_000 }, () => {
+describe('smsgate webhooks, events, inbound and opt-outs commands', { timeout: 300_000 }, () => {
   const dir = tempDir('cli-webhooks');
   let gateway: GatewayProcess;
   let env: Record<string, string>;

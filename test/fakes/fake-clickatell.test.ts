@@ -190,6 +190,8 @@ describe('FakeClickatell', () => {
   });
 
   it('posts MO messages as event.moText', async () => {
+    // The earlier tests' status callbacks are all in before this one's MO is looked for.
+    await fake.callbacksSettled();
     receiver.received.length = 0;
     const mo = { from: '447911123456', to: '27999000001', content: 'yes', relatedMessageId: 'abc' };
     const sent = await fake.sendInbound(mo);
