@@ -16,12 +16,13 @@ import type { Connector, ConnectorSink } from './connectors/connector.js';
 import { logConnectorEvent } from './connectors/connector-event-log.js';
 import { createConnector } from './connectors/create-connector.js';
 import { createLogger, type Logger } from './core/logger.js';
-import { isSmppUrl } from './core/smpp-destination.js';
+import { isSmppUrl, SMPP_URL_SCHEME, smppReceiptUrl } from './core/smpp-destination.js';
 import { InboundService } from './inbound/inbound-service.js';
 import { AcceptService } from './messages/accept-service.js';
 import { MessageService } from './messages/message-service.js';
 import { SendPreparer } from './messages/send-preparer.js';
 import { VerdictWaiters } from './messages/verdicts.js';
+import { BindLeases } from './queue/bind-leases.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
@@ -131,6 +132,8 @@ export class Gateway {
     readonly smpp: GatewaySmppServer,
     /** What this node tells the others on the same PostgreSQL database, and hears from them. */
     readonly changes: ChangeFeed,
+    /** Which of each SMPP connector's binds this node opens (shared over the nodes). */
+    readonly bindLeases: BindLeases,
   ) {
     this.routesSource = routesSource;
     this.listenForOtherNodes();
@@ -176,6 +179,13 @@ export class Gateway {
         lease,
       );
       writer.onEvents = (events) => webhooks.enqueue(events);
+      const changes = new ChangeFeed(store, lease.owner, logger);
+      // An SMPP client's receipts go out on its bind, so only the node it is bound to claims them.
+      webhooks.deliverLocallyOnly(
+        SMPP_URL_SCHEME,
+        () => smppBinds.receivingAccounts().map(smppReceiptUrl),
+        () => changes.publishSoon('released'),
+      );
       const optOuts = new OptOutRegistry();
       await optOuts.load(store);
       const senderNumbers = new SenderNumbers();
@@ -192,11 +202,12 @@ export class Gateway {
         stateChanged: (event) => logConnectorEvent(logger, event),
       };
       const connectorConfigs = effectiveConnectors(config);
+      const bindLeases = new BindLeases(store, lease, logger);
       const connectors = new Map<string, Connector>();
       for (const connectorConfig of connectorConfigs) {
         if (connectors.has(connectorConfig.name))
           throw new Error(`two connectors are named "${connectorConfig.name}"`);
-        connectors.set(connectorConfig.name, createConnector(connectorConfig, sink));
+        connectors.set(connectorConfig.name, createConnector(connectorConfig, sink, bindLeases));
         if ('unauthenticatedCallbacks' in connectorConfig && connectorConfig.unauthenticatedCallbacks) {
           logger.warn(
             { connector: connectorConfig.name },
@@ -217,6 +228,7 @@ export class Gateway {
       const routesSource = await applySavedRoutes(store, router, logger);
       dispatcher = new Dispatcher({
         lease,
+        onHandedOver: () => changes.publishSoon('released'),
         store,
         writer,
         tracker,
@@ -271,7 +283,8 @@ export class Gateway {
         options.adminKey,
         authFailures,
         smpp,
-        new ChangeFeed(store, lease.owner, logger),
+        changes,
+        bindLeases,
       );
     } catch (error) {
       if (!options.store) await store.close();
@@ -292,6 +305,7 @@ export class Gateway {
     const bootstrap = await bootstrapAdmin(this.store, this.adminKey);
     this.generatedAdminKey = bootstrap?.generatedKey;
     await this.webhooks.start();
+    await this.bindLeases.start();
     for (const connector of this.connectors.values()) await connector.start();
     await this.dispatcher.start();
     this.housekeeping = setInterval(() => void this.purgeExpiredKeys(), HOUSEKEEPING_INTERVAL_MS);
@@ -387,6 +401,7 @@ export class Gateway {
     await this.dispatcher.stop();
     await this.tracker.stop();
     for (const connector of this.connectors.values()) await connector.stop();
+    await this.bindLeases.stop();
     await this.writer.idle();
     await this.webhooks.stop();
     this.webhookClient.close();
@@ -412,6 +427,8 @@ export class Gateway {
       this.routesSource = await applySavedRoutes(this.store, this.router, this.logger);
     });
     this.changes.on('released', async () => {
+      // A node that stopped gave up its bind slots too: take its share now, not at the next round.
+      await this.bindLeases.tick();
       await this.dispatcher.takeOverReleased();
       await this.webhooks.takeOverReleased();
     });

@@ -14,7 +14,11 @@ export function registerHealthRoutes(app: FastifyInstance, gateway: Gateway): vo
     } catch {
       checks.store = 'unreachable';
     }
-    const connectorsUp = [...gateway.connectors.values()].filter((c) => c.status().state === 'up').length;
+    // `remote`: another node on the same database holds the binds; this one hands its messages over.
+    const connectorsUp = [...gateway.connectors.values()].filter((c) => {
+      const state = c.status().state;
+      return state === 'up' || state === 'remote';
+    }).length;
     checks.connectors = connectorsUp > 0 ? 'ok' : 'none up';
     const ready = checks.store === 'ok' && connectorsUp > 0;
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });

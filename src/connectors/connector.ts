@@ -121,7 +121,11 @@ export interface CallbackReply {
   readonly body?: unknown;
 }
 
-export const CONNECTOR_STATES = ['starting', 'up', 'degraded', 'down', 'stopped'] as const;
+/**
+ * `remote`: with several nodes on one database, other nodes hold all of this connector's binds
+ * (bind-slots.ts); its messages are theirs to send, and this node hands them over.
+ */
+export const CONNECTOR_STATES = ['starting', 'up', 'degraded', 'down', 'remote', 'stopped'] as const;
 export type ConnectorState = (typeof CONNECTOR_STATES)[number];
 
 export interface ConnectorStatus {

@@ -10,6 +10,8 @@ import type { DispatchState } from './dispatch-state.js';
 export class BacklogReader {
   private cursor: { priority: number; id: string } | undefined;
   private reading = false;
+  /** Swept while a read was under way: what was released meanwhile may be past its snapshot. */
+  private sweepAgain = false;
 
   constructor(private readonly state: DispatchState) {}
 
@@ -25,7 +27,8 @@ export class BacklogReader {
    */
   sweep(): void {
     const { state } = this;
-    if (state.inMemory < state.options.queue.maxInMemory / 2) void this.refill();
+    if (this.reading) this.sweepAgain = true;
+    else if (state.inMemory < state.options.queue.maxInMemory / 2) void this.refill();
   }
 
   private async refill(): Promise<void> {
@@ -39,7 +42,10 @@ export class BacklogReader {
       let rows: Awaited<ReturnType<typeof claimReadyMessages>>;
       try {
         const now = Date.now();
-        rows = await claimReadyMessages(state.options.store, state.lease(now), now, room, this.cursor);
+        rows = await claimReadyMessages(state.options.store, state.lease(now), now, room, this.cursor, {
+          connectors: state.connectorsElsewhere(),
+          defaultConnector: state.options.defaultConnector,
+        });
       } catch (error) {
         state.holdings.endRead();
         throw error;
@@ -63,6 +69,10 @@ export class BacklogReader {
       state.options.logger.error({ err: error }, 'could not read queued messages from the store');
     } finally {
       this.reading = false;
+    }
+    if (this.sweepAgain) {
+      this.sweepAgain = false;
+      this.sweep();
     }
     state.wake();
   }

@@ -28,6 +28,11 @@ export interface DispatcherOptions {
    * recipient who opted out after a message was accepted, e.g. while it was scheduled).
    */
   refuse?: (item: DispatchItem) => { code: string; detail: string } | null;
+  /**
+   * Messages were handed to the nodes holding their connector's binds (their claims released):
+   * the gateway tells the other nodes, so they take them now rather than at their next sweep.
+   */
+  onHandedOver?: (count: number) => void;
   /** The route table: other connectors after a retryable failure, or when one is down. */
   routing?: {
     /** Another connector to try now, after `failed` failed (failover and weighted routes). */
@@ -80,6 +85,15 @@ export class DispatchState {
     }
     queue.push(item);
     this.inMemory++;
+  }
+
+  /** Connectors whose binds are all on other nodes (state `remote`): not this node's to send through. */
+  connectorsElsewhere(): string[] {
+    const names: string[] = [];
+    for (const [name, connector] of this.options.connectors) {
+      if (connector.status().state === 'remote') names.push(name);
+    }
+    return names;
   }
 
   /** Records a final status for a message that never reached `sent`. */

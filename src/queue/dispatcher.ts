@@ -68,12 +68,15 @@ export class Dispatcher {
     await this.leases.releaseAll();
   }
 
-  /** Takes room for `count` new messages in the queue, or throws 503 `queue_full`. */
-  /** Another node stopped and released its messages: take over what is ready now, not at the next sweep. */
+  /**
+   * Another node stopped and released its messages, or handed over messages for binds this node
+   * holds: take over what is ready now, not at the next sweep.
+   */
   takeOverReleased(): Promise<void> {
-    return this.leases.tick();
+    return this.leases.tick(false);
   }
 
+  /** Takes room for `count` new messages in the queue, or throws 503 `queue_full`. */
   reserve(count: number): void {
     const { state } = this;
     const limit = state.options.queue.maxQueued;

@@ -12,6 +12,8 @@ import type { DispatchState } from './dispatch-state.js';
 export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
   private working = false;
+  /** Asked again while a round was running: run once more when it ends. */
+  private again = false;
 
   constructor(
     private readonly state: DispatchState,
@@ -56,13 +58,20 @@ export class LeaseKeeper {
     return rows.length;
   }
 
-  /** Renews, takes over and sweeps now (another node just released its leases), then on schedule. */
-  async tick(): Promise<void> {
+  /**
+   * Renews, takes over and sweeps, on schedule; `renew` false when another node just released
+   * messages (it stopped, or handed over messages for binds this node holds): take them now.
+   */
+  async tick(renew = true): Promise<void> {
     const { state } = this;
-    if (this.working || !state.running) return;
+    if (!state.running) return;
+    if (this.working) {
+      this.again = true;
+      return;
+    }
     this.working = true;
     try {
-      await renewLeases(state.options.store, state.lease(), state.holdings.ids());
+      if (renew) await renewLeases(state.options.store, state.lease(), state.holdings.ids());
       const taken = await this.takeOverSending('requeued: the node submitting it stopped');
       if (taken > 0)
         state.options.logger.warn({ messages: taken }, 'took over messages another node left mid-submission');
@@ -71,6 +80,10 @@ export class LeaseKeeper {
       state.options.logger.error({ err: error }, 'could not renew or take over message leases');
     } finally {
       this.working = false;
+    }
+    if (this.again) {
+      this.again = false;
+      await this.tick(false);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { Connector, OutboundMessage, SubmitResult } from '../connectors/con
 import { ConnectorError } from '../core/errors.js';
 import type { DispatchItem } from './dispatch-item.js';
 import type { DispatchState } from './dispatch-state.js';
+import { HandOver } from './hand-over.js';
 import type { ReadyQueue } from './ready-queue.js';
 import { decideAfterFailure } from './retry-decision.js';
 import type { ScheduledRelease } from './scheduled-release.js';
@@ -20,11 +21,14 @@ export class SubmissionPump {
   /** Per connector, submissions whose `sending` write is under way (they hold a window slot). */
   private readonly starting = new Map<string, number>();
   private drained: (() => void) | undefined;
+  private readonly handOver: HandOver;
 
   constructor(
     private readonly state: DispatchState,
     private readonly release: ScheduledRelease,
-  ) {}
+  ) {
+    this.handOver = new HandOver(state);
+  }
 
   /** Resolves once no submission is in flight, or after `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {
@@ -44,6 +48,10 @@ export class SubmissionPump {
     for (const [name, queue] of state.queues) {
       const connector = state.options.connectors.get(name)!;
       let room = connector.available() - (this.starting.get(name) ?? 0);
+      if (room <= 0 && queue.length > 0 && connector.status().state === 'remote') {
+        this.handOver.handOver(name, queue);
+        continue;
+      }
       if (queue.length > room) this.moveAwayFromDown(name, connector, queue, now);
       while (room > 0 && queue.length > 0) {
         const item = queue.shift()!;

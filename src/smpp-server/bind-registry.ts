@@ -111,6 +111,20 @@ export class BindRegistry {
     return binds[turn];
   }
 
+  /** The accounts with a receiving bind open now (their receipts can go out from this node). */
+  receivingAccounts(): string[] {
+    const accounts: string[] = [];
+    for (const [accountId, binds] of this.byAccount) {
+      for (const bind of binds) {
+        if (bind.mode !== 'transmitter' && bind.session.isOpen) {
+          accounts.push(accountId);
+          break;
+        }
+      }
+    }
+    return accounts;
+  }
+
   all(): Bind[] {
     return [...this.byAccount.values()].flatMap((binds) => [...binds]);
   }

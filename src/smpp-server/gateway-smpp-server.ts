@@ -51,7 +51,11 @@ export class GatewaySmppServer {
       config.smppServer.receiveWindow,
       logger,
     );
-    this.binds.onReceiverBound((accountId) => webhooks.wakeDestination(accountId, smppReceiptUrl(accountId)));
+    this.binds.onReceiverBound((accountId) => {
+      webhooks.wakeDestination(accountId, smppReceiptUrl(accountId));
+      // With several nodes, its receipts may be waiting unclaimed (no node had its bind): take them.
+      void webhooks.takeOverReleased();
+    });
   }
 
   /** Opens the configured listeners (none when `smppPort` is 0 and no TLS port is set). */

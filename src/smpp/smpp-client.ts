@@ -98,6 +98,8 @@ export class ReconnectingBind {
   session: SmppSession | undefined;
   lastError: string | undefined;
   private running = false;
+  /** Counts stops: a connect begun before a stop (then a start) must not add a second session. */
+  private generation = 0;
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -115,6 +117,7 @@ export class ReconnectingBind {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     const session = this.session;
     this.session = undefined;
@@ -123,9 +126,10 @@ export class ReconnectingBind {
 
   private async connect(): Promise<void> {
     if (!this.running) return;
+    const generation = this.generation;
     try {
       const session = await bindSession(this.options, this.options.onRequest);
-      if (!this.running) {
+      if (!this.running || generation !== this.generation) {
         await session.unbind();
         return;
       }
@@ -143,6 +147,7 @@ export class ReconnectingBind {
         });
       });
     } catch (error) {
+      if (generation !== this.generation) return;
       this.lastError = (error as Error).message;
       const retryInMs = this.scheduleReconnect();
       this.options.onStateChange?.('down', this.lastError, {

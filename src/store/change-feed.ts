@@ -7,8 +7,8 @@ import type { Store } from './open-store.js';
  * - `settings`: accounts, keys, credentials, limits, prices, routes, sender numbers or webhook
  *   settings changed through the API: drop or reload the caches of them;
  * - `opt-outs`: an opt-out was added or removed (API or an inbound STOP/START);
- * - `released`: a node stopped and gave up its leases: take over its messages and events now,
- *   not at the next sweep.
+ * - `released`: a node stopped and gave up its leases, or handed messages over to the nodes
+ *   holding their connector's binds: take them over now, not at the next sweep.
  */
 export type ChangeTopic = 'settings' | 'opt-outs' | 'released';
 
@@ -24,6 +24,9 @@ export class ChangeFeed {
   private readonly handlers = new Map<ChangeTopic, (() => Promise<void> | void)[]>();
   private readonly waiting = new Set<ChangeTopic>();
   private timer: NodeJS.Timeout | undefined;
+  /** Topics `publishSoon` is about to send (one notice per burst). */
+  private readonly outgoing = new Set<ChangeTopic>();
+  private outgoingTimer: NodeJS.Timeout | undefined;
   private closeListener: (() => Promise<void>) | undefined;
 
   constructor(
@@ -46,6 +49,9 @@ export class ChangeFeed {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.outgoingTimer) clearTimeout(this.outgoingTimer);
+    this.outgoingTimer = undefined;
+    this.outgoing.clear();
     await this.closeListener?.();
     this.closeListener = undefined;
   }
@@ -60,6 +66,18 @@ export class ChangeFeed {
       .catch((error) =>
         this.logger.warn({ err: error, topic }, 'could not tell the other nodes of a change'),
       );
+  }
+
+  /** Publishes `topic` within COALESCE_MS, once however often it is asked for meanwhile. */
+  publishSoon(topic: ChangeTopic): void {
+    if (!this.store.changeChannel) return;
+    this.outgoing.add(topic);
+    this.outgoingTimer ??= setTimeout(() => {
+      this.outgoingTimer = undefined;
+      const topics = [...this.outgoing];
+      this.outgoing.clear();
+      for (const each of topics) void this.publish(each);
+    }, COALESCE_MS);
   }
 
   private heard(payload: string): void {

@@ -4,6 +4,7 @@ import {
   accountsWithUnclaimedEvents,
   claimEvents,
   claimPendingEventsOfAccount,
+  type LocalOnly,
   releaseEventLeases,
   renewEventLeases,
 } from '../store/queries/event-leases.js';
@@ -27,12 +28,31 @@ export class EventClaims {
   private onUnclaimed: ((accountIds: readonly string[]) => void) | undefined;
   /** Claims run one after another, so events reach memory in the order they were written. */
   private claiming: Promise<unknown> = Promise.resolve();
+  /**
+   * URLs only some nodes can deliver to (`smpp:<account>`: the client's bind is on one node):
+   * this node claims those events only for the URLs `here` lists.
+   */
+  private localOnly: { prefix: string; here: () => readonly string[] } | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly lease: NodeLease | undefined,
     private readonly logger: Logger,
   ) {}
+
+  /** Claims events whose URL starts with `prefix` only for the URLs `here` returns at the time. */
+  deliverLocallyOnly(prefix: string, here: () => readonly string[]): void {
+    this.localOnly = { prefix, here };
+  }
+
+  /** Whether `url` is one this node may be unable to deliver to (another node may have to). */
+  isLocalOnly(url: string): boolean {
+    return this.localOnly !== undefined && url.startsWith(this.localOnly.prefix);
+  }
+
+  private local(): LocalOnly | undefined {
+    return this.localOnly && { prefix: this.localOnly.prefix, here: this.localOnly.here() };
+  }
 
   get clustered(): boolean {
     return this.lease !== undefined && this.store.dialect === 'postgres';
@@ -55,6 +75,7 @@ export class EventClaims {
           this.leaseAt(now),
           now,
           events.map((e) => e.seq),
+          this.local(),
         );
         then(
           events.filter((e) => held.has(e.seq)),
@@ -72,7 +93,15 @@ export class EventClaims {
   page(accountId: string, afterSeq: number, limit: number): Promise<PendingEvent[]> {
     if (!this.clustered) return loadPendingEventsOfAccount(this.store, accountId, afterSeq, limit);
     const now = Date.now();
-    return claimPendingEventsOfAccount(this.store, this.leaseAt(now), now, accountId, afterSeq, limit);
+    return claimPendingEventsOfAccount(
+      this.store,
+      this.leaseAt(now),
+      now,
+      accountId,
+      afterSeq,
+      limit,
+      this.local(),
+    );
   }
 
   /** Renews this node's leases and reports accounts with events nobody holds, a third of a lease apart. */
@@ -88,7 +117,7 @@ export class EventClaims {
     if (!this.clustered || !this.onUnclaimed) return;
     try {
       const now = Date.now();
-      await renewEventLeases(this.store, this.leaseAt(now));
+      await renewEventLeases(this.store, this.leaseAt(now), this.local());
       this.onUnclaimed(await accountsWithUnclaimedEvents(this.store, now));
     } catch (error) {
       this.logger.warn({ err: error }, 'could not renew webhook event leases');

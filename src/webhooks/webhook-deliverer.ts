@@ -62,6 +62,7 @@ type Next = 'done' | 'wait' | 'requeue';
 export class WebhookDeliverer {
   private readonly memory: EventMemory;
   private readonly claims: EventClaims;
+  private onLeftForOthers: (() => void) | undefined;
   private readonly delivering = new Set<number>();
   private readonly due = new MinHeap<PendingEvent>((e) => e.nextAttemptAt);
   private readonly destinations = new Map<string, Destination>();
@@ -134,13 +135,26 @@ export class WebhookDeliverer {
     this.enqueue(events.map((event) => ({ ...event, replayed: true })));
   }
 
+  /**
+   * Events for URLs only some nodes can deliver to (`smpp:<account>`) are claimed here only for
+   * the URLs `here` lists; `onLeftForOthers` is told when this node wrote such events it cannot
+   * deliver (the gateway wakes the other nodes, one of which has the client's bind).
+   */
+  deliverLocallyOnly(prefix: string, here: () => readonly string[], onLeftForOthers: () => void): void {
+    this.claims.deliverLocallyOnly(prefix, here);
+    this.onLeftForOthers = onLeftForOthers;
+  }
+
   /** Hands over events just committed to the store (delivered once this node holds them). */
   enqueue(events: readonly PendingEvent[]): void {
     if (!this.running || events.length === 0) return;
     this.claims.claim(events, (held, refused) => {
       this.offerByAccount(held);
       // What another node holds, or waits behind another node's event, is read back by the sweep.
-      if (refused) for (const event of events) this.leftOnDisk(this.memory.accountOf(event.accountId));
+      if (!refused) return;
+      for (const event of events) this.leftOnDisk(this.memory.accountOf(event.accountId));
+      if (held.length < events.length && events.some((event) => this.claims.isLocalOnly(event.url)))
+        this.onLeftForOthers?.();
     });
   }
 

@@ -5,8 +5,10 @@
  * that cannot cover them all); one node is SIGKILLed mid-run. Every stored message must end final,
  * every receipt match (also those arriving on another node's bind), every webhook event be
  * delivered, no balance go below zero, and the simulator see no more duplicate submissions than
- * the messages the dead node was caught submitting (taken over when their lease lapsed). Shipped
- * lease timings (30 s); the figures are printed.
+ * the messages the dead node was caught submitting (taken over when their lease lapsed). The
+ * connector's two binds are shared by the three nodes (never more than two bound at once); the node
+ * killed holds one, and a live node takes it over. Shipped lease timings (30 s); the figures are
+ * printed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -24,6 +26,8 @@ const PER_REQUEST = 100;
 const PREPAID_BALANCE = 2_000;
 /** The SMPP window of each node's bind: what a node can have submitted and not yet recorded. */
 const WINDOW = 50;
+/** The connector's binds, shared over the three nodes. */
+const BINDS = 2;
 
 /** 20,000 distinct valid UK mobile numbers, none ending in a simulator rule suffix (0000–0003). */
 function numbers(): string[] {
@@ -74,6 +78,7 @@ describe('three nodes on one PostgreSQL, one SIGKILLed mid-run', { skip }, () =>
           systemId: DEFAULT_SYSTEM_ID,
           password: DEFAULT_PASSWORD,
           window: WINDOW,
+          binds: BINDS,
         },
       ],
       webhooks: { allowPrivateAddresses: true },
@@ -118,7 +123,23 @@ describe('three nodes on one PostgreSQL, one SIGKILLed mid-run', { skip }, () =>
         ...(i % 10 === 3 ? { scheduleAt: new Date(Date.now() + 5_000).toISOString() } : {}),
       },
     }));
-    const killed = nodes[1]!;
+    let maxBinds = 0;
+    const sampler = setInterval(() => {
+      maxBinds = Math.max(maxBinds, sim.boundSessions.length);
+    }, 10);
+    t.after(() => clearInterval(sampler));
+    // Once the binds are balanced, each of two nodes holds one; the killed node is one of them.
+    const slotOwners = async () =>
+      (await sql.query<{ owner: string }>(`SELECT owner FROM leases WHERE name LIKE 'bind:smsc:%'`)).rows.map(
+        (r) => r.owner,
+      );
+    await waitFor(
+      async () => (new Set(await slotOwners()).size === BINDS ? true : undefined),
+      60_000,
+      'the binds spread over two nodes',
+    );
+    const killedName = (await slotOwners()).find((owner) => owner !== 'node-1')!;
+    const killed = nodes[Number(killedName.split('-')[1]) - 1]!;
     const answers = new Map<number, number>();
     let sent = 0;
     let killedAt: number | undefined;
@@ -214,6 +235,21 @@ describe('three nodes on one PostgreSQL, one SIGKILLed mid-run', { skip }, () =>
       `simulator: ${sim.submits.length} submissions for ${perDestination.size} numbers, ${duplicates} duplicates; ${takenOver} messages taken over from the killed node`,
     );
 
+    // The dead node's bind comes back on a live node (its slot lease lapsed).
+    await waitFor(
+      async () => {
+        const owners = await slotOwners();
+        return owners.length === BINDS && !owners.includes(killedName) && sim.boundSessions.length === BINDS
+          ? true
+          : undefined;
+      },
+      120_000,
+      'the killed node\u2019s bind taken over',
+    );
+    t.diagnostic(
+      `binds: at most ${maxBinds} bound at once (${BINDS} configured); slots now held by ${(await slotOwners()).join(', ')}`,
+    );
+    assert.ok(maxBinds <= BINDS, `${maxBinds} binds at once, more than the ${BINDS} configured`);
     assert.equal(killed.exit?.signal, 'SIGKILL');
     assert.ok((answers.get(202) ?? 0) * PER_REQUEST <= stored, 'every 202 is stored');
     assert.equal(await unfinished(), 0, 'every message final');

@@ -7,6 +7,7 @@ import { REGISTERED_DELIVERY } from '../../smpp/pdu-flags.js';
 import { type BindChange, ReconnectingBind } from '../../smpp/smpp-client.js';
 import { type SmppSession, SmppTimeoutError } from '../../smpp/smpp-session.js';
 import { formatAbsolute } from '../../smpp/smpp-time.js';
+import type { BindSlots } from '../bind-slots.js';
 import type {
   Connector,
   ConnectorSink,
@@ -52,10 +53,14 @@ export class SmppConnector implements Connector {
   private readonly partial = new Map<string, { reference: number; upstreamIds: string[] }>();
   /** Per bind, the last change reported (kind and cause). */
   private readonly lastReported: string[] = [];
+  /** The binds this node may open (all of them without `slots`). */
+  private held: ReadonlySet<number> = new Set();
 
   constructor(
     private readonly config: SmppConnectorConfig,
     private readonly sink: ConnectorSink,
+    /** Several nodes on one database share the configured binds (docs/deployment.md). */
+    private readonly slots?: BindSlots,
   ) {
     this.name = config.name;
     this.limiter = new ThroughputLimiter(config.throughputPerSecond);
@@ -93,13 +98,32 @@ export class SmppConnector implements Connector {
 
   async start(): Promise<void> {
     this.state = 'starting';
-    for (const bind of this.binds) bind.start();
+    if (!this.slots) {
+      await this.applySlots(new Set(this.binds.keys()));
+      return;
+    }
+    await this.slots.join(this.name, this.binds.length, (held) => this.applySlots(held));
   }
 
   async stop(): Promise<void> {
     this.state = 'stopped';
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
     await Promise.all(this.binds.map((bind) => bind.stop()));
+    this.held = new Set();
+    await this.slots?.leave(this.name);
+  }
+
+  /** Opens the binds whose slots this node holds and closes the others (unbinding them first). */
+  private async applySlots(held: ReadonlySet<number>): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.held = held;
+    const closing: Promise<void>[] = [];
+    this.binds.forEach((bind, index) => {
+      if (held.has(index)) bind.start();
+      else closing.push(bind.stop());
+    });
+    await Promise.all(closing);
+    this.sink.capacityAvailable();
   }
 
   available(): number {
@@ -194,8 +218,17 @@ export class SmppConnector implements Connector {
 
   status(): ConnectorStatus {
     const up = this.binds.filter((bind) => bind.isUp).length;
+    // Judged by the binds this node holds; holding none, the connector is another node's to use.
     const state: ConnectorState =
-      this.state === 'stopped' ? 'stopped' : up === this.binds.length ? 'up' : up > 0 ? 'degraded' : 'down';
+      this.state === 'stopped'
+        ? 'stopped'
+        : this.held.size === 0 && this.slots
+          ? 'remote'
+          : up === this.held.size
+            ? 'up'
+            : up > 0
+              ? 'degraded'
+              : 'down';
     return {
       name: this.name,
       type: this.type,
@@ -205,9 +238,9 @@ export class SmppConnector implements Connector {
       failed: this.failed,
       detail: {
         throttled: this.limiter.paused,
-        binds: this.binds.map((bind) => ({
+        binds: this.binds.map((bind, index) => ({
           mode: bind.options.mode,
-          state: bind.isUp ? 'bound' : 'down',
+          state: bind.isUp ? 'bound' : this.held.has(index) ? 'down' : 'other node',
           inFlight: bind.session?.inFlight ?? 0,
           lastError: bind.lastError ?? null,
         })),

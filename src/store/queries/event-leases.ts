@@ -11,8 +11,26 @@ import type { Lease } from './message-leases.js';
  * across nodes, at the cost of waiting for the earlier event's node to finish (or its lease to
  * lapse). SQLite has one node: the deliverer does not claim there.
  */
-function claimable(lease: Lease, now: number, alsoClaimed: RawBuilder<unknown>) {
-  return sql`state = 'pending'
+/**
+ * Events only some nodes can deliver: those whose URL starts with `prefix` (`smpp:<account>`, sent
+ * on an SMPP client's bind) are claimable only by a node whose `here` lists their URL (the client
+ * is bound to it).
+ */
+export interface LocalOnly {
+  readonly prefix: string;
+  readonly here: readonly string[];
+}
+
+function deliverableHere(local: LocalOnly | undefined): RawBuilder<unknown> {
+  if (!local) return sql``;
+  const pattern = `${local.prefix}%`;
+  return local.here.length === 0
+    ? sql`AND url NOT LIKE ${pattern}`
+    : sql`AND (url NOT LIKE ${pattern} OR url IN (${sql.join(local.here)}))`;
+}
+
+function claimable(lease: Lease, now: number, alsoClaimed: RawBuilder<unknown>, local?: LocalOnly) {
+  return sql`state = 'pending' ${deliverableHere(local)}
     AND (lease_owner IS NULL OR lease_until < ${now} OR lease_owner = ${lease.owner})
     AND NOT EXISTS (
       SELECT 1 FROM events earlier
@@ -29,13 +47,14 @@ export async function claimEvents(
   lease: Lease,
   now: number,
   seqs: readonly number[],
+  local?: LocalOnly,
 ): Promise<Set<number>> {
   if (seqs.length === 0) return new Set();
   const result = await sql<{ seq: number | string }>`
     UPDATE events SET lease_owner = ${lease.owner}, lease_until = ${lease.until}
     WHERE seq IN (
       SELECT seq FROM events
-      WHERE seq IN (${sql.join(seqs)}) AND ${claimable(lease, now, sql`earlier.seq IN (${sql.join(seqs)})`)}
+      WHERE seq IN (${sql.join(seqs)}) AND ${claimable(lease, now, sql`earlier.seq IN (${sql.join(seqs)})`, local)}
       FOR UPDATE SKIP LOCKED
     )
     RETURNING seq`.execute(store.db);
@@ -50,13 +69,14 @@ export async function claimPendingEventsOfAccount(
   accountId: string,
   afterSeq: number,
   limit: number,
+  local?: LocalOnly,
 ): Promise<PendingEvent[]> {
   const result = await sql<Parameters<typeof toPendingEvent>[0]>`
     UPDATE events SET lease_owner = ${lease.owner}, lease_until = ${lease.until}
     WHERE seq IN (
       SELECT seq FROM events
       WHERE account_id = ${accountId} AND seq > ${afterSeq}
-        AND ${claimable(lease, now, sql`earlier.account_id = ${accountId} AND earlier.seq > ${afterSeq}`)}
+        AND ${claimable(lease, now, sql`earlier.account_id = ${accountId} AND earlier.seq > ${afterSeq}`, local)}
       ORDER BY seq
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
@@ -73,13 +93,16 @@ export async function accountsWithUnclaimedEvents(store: Store, now: number): Pr
   return result.rows.map((row) => row.account_id);
 }
 
-/** Extends every lease this node holds on pending events. */
-export async function renewEventLeases(store: Store, lease: Lease): Promise<void> {
+/**
+ * Extends every lease this node holds on pending events — except those it can no longer deliver
+ * (`local`: the SMPP client they are for is now bound elsewhere): they lapse, for that node.
+ */
+export async function renewEventLeases(store: Store, lease: Lease, local?: LocalOnly): Promise<void> {
   // Events an outcome write holds are skipped, not waited for (waiting deadlocked with it); the
   // next renewal takes them.
   await sql`UPDATE events SET lease_until = ${lease.until}
     WHERE seq IN (
-      SELECT seq FROM events WHERE lease_owner = ${lease.owner} AND state = 'pending'
+      SELECT seq FROM events WHERE lease_owner = ${lease.owner} AND state = 'pending' ${deliverableHere(local)}
       FOR UPDATE SKIP LOCKED
     )`.execute(store.db);
 }

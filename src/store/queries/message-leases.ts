@@ -29,17 +29,23 @@ export async function claimReadyMessages(
   now: number,
   limit: number,
   after?: { priority: number; id: string },
+  /** Connectors whose binds other nodes hold (`connector` null means `defaultConnector`). */
+  elsewhere?: { connectors: readonly string[]; defaultConnector: string },
 ): Promise<MessageRow[]> {
   if (limit <= 0) return [];
   const cursor = after
     ? sql`AND (priority < ${after.priority} OR (priority = ${after.priority} AND id > ${after.id}))`
     : sql``;
+  const notHere =
+    elsewhere && elsewhere.connectors.length > 0
+      ? sql`AND COALESCE(connector, ${elsewhere.defaultConnector}) NOT IN (${sql.join(elsewhere.connectors)})`
+      : sql``;
   const result = await sql<MessageRow>`
     UPDATE messages SET lease_owner = ${lease.owner}, lease_until = ${lease.until}
     WHERE id IN (
       SELECT id FROM messages
       WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})
-        AND ${claimable(lease, now)} ${cursor}
+        AND ${claimable(lease, now)} ${cursor} ${notHere}
       ORDER BY priority DESC, id
       LIMIT ${limit}
       ${skipLocked(store)}
@@ -114,4 +120,24 @@ export async function releaseLeases(store: Store, owner: string): Promise<number
     .where('lease_owner', '=', owner)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * Gives up this node's claims on the given queued or scheduled messages (their connector's binds
+ * are on another node, which takes them).
+ */
+export async function releaseMessageClaims(
+  store: Store,
+  owner: string,
+  ids: readonly string[],
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await store.db
+      .updateTable('messages')
+      .set({ lease_owner: null, lease_until: null })
+      .where('lease_owner', '=', owner)
+      .where('status', 'in', ['queued', 'scheduled'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
 }
