@@ -1,5 +1,5 @@
 import type { SenderKind } from '../core/phone-numbers.js';
-import type { Encoding } from '../core/text-encoding.js';
+import type { MessageEncoding } from '../core/text-encoding.js';
 
 /** What a connector is handed to send: one message, already validated, encoded and counted. */
 export interface OutboundMessage {
@@ -8,8 +8,11 @@ export interface OutboundMessage {
   readonly to: string;
   readonly from: string | null;
   readonly fromKind: SenderKind | null;
+  /** The text; for `binary` messages the user data in hex (the UDH first when `udhi`). */
   readonly text: string;
-  readonly encoding: Encoding;
+  readonly encoding: MessageEncoding;
+  /** Binary messages: the user data begins with a UDH (esm_class UDHI). */
+  readonly udhi?: boolean | undefined;
   readonly segments: number;
   /** 0 (low) … 3 (urgent). */
   readonly priority: number;

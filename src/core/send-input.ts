@@ -11,6 +11,11 @@ export interface SendInput {
    */
   readonly region?: string | undefined;
   readonly text: string;
+  /**
+   * 8-bit user data instead of a text (`text` is then ignored): the UDH, if any, and the data.
+   * One segment: at most 140 bytes together.
+   */
+  readonly binary?: { readonly udh?: Buffer | undefined; readonly data: Buffer } | undefined;
   readonly from?: string | undefined;
   /** Epoch ms; in the past or absent means now. */
   readonly scheduleAt?: number | undefined;

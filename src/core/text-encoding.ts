@@ -4,6 +4,16 @@ import { decodeGsm7, encodeGsm7, gsm7CodeUnitLength, gsm7Length } from './gsm7.j
 export const ENCODINGS = ['gsm7', 'ucs2'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 
+/**
+ * How a message's content is carried: a text's encoding, or `binary` — 8-bit user data given as
+ * bytes (Kannel's coding=1 or udh, Jasmin's binary hex-content), stored and handed to connectors
+ * as hex, one segment of at most {@link BINARY_SEGMENT_BYTES} bytes.
+ */
+export type MessageEncoding = Encoding | 'binary';
+
+/** What one SMS carries of 8-bit user data, a UDH included. */
+export const BINARY_SEGMENT_BYTES = 140;
+
 /** Whether `v` names one of {@link ENCODINGS}. */
 export function isEncoding(v: unknown): v is Encoding {
   return typeof v === 'string' && (ENCODINGS as readonly string[]).includes(v);

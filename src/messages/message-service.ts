@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from '../core/send-input.js';
 import { isFinalStatus, type MessageStatus } from '../core/statuses.js';
-import type { Encoding } from '../core/text-encoding.js';
+import type { MessageEncoding } from '../core/text-encoding.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
 import type { Store } from '../store/open-store.js';
 import { cancelMessage } from '../store/queries/cancel.js';
@@ -29,7 +29,7 @@ import type { Verdict, VerdictWaiters } from './verdicts.js';
 /** What one send of a request (one text, its recipients) became. */
 export interface SentBatch {
   readonly messages: readonly AcceptedMessage[];
-  readonly encoding: Encoding;
+  readonly encoding: MessageEncoding;
   readonly segments: number;
   readonly clientRef: string | null;
   readonly scheduleAt: number | null;

@@ -7,7 +7,16 @@ import { parseSender, toE164 } from '../core/phone-numbers.js';
 import { type FieldNames, NATIVE_FIELD_NAMES, type SendInput } from '../core/send-input.js';
 import { smppReceiptFormat, smppReceiptUrl } from '../core/smpp-destination.js';
 import { type MessageStatus, priorityRank } from '../core/statuses.js';
-import { analyzeText, type TextAnalysis } from '../core/text-encoding.js';
+import {
+  analyzeText,
+  BINARY_SEGMENT_BYTES,
+  type MessageEncoding,
+  type TextAnalysis,
+} from '../core/text-encoding.js';
+
+/** A text's analysis, or a binary message's (encoding `binary`, bytes for characters and units). */
+export type ContentAnalysis = Omit<TextAnalysis, 'encoding'> & { encoding: MessageEncoding };
+
 import type { DispatchItem } from '../queue/dispatch-item.js';
 import type { Router } from '../routing/router.js';
 import type { MessageRefsTable, MessageRequestsTable, MessagesTable } from '../store/schema.js';
@@ -36,7 +45,7 @@ export interface AcceptedMessage {
 /** A validated send (one text to one or more recipients), ready to commit: nothing stored yet. */
 export interface PreparedSend {
   readonly accountId: string;
-  readonly analysis: TextAnalysis;
+  readonly analysis: ContentAnalysis;
   readonly messages: readonly AcceptedMessage[];
   readonly scheduleAt: number | null;
   readonly clientRef: string | null;
@@ -145,6 +154,10 @@ export class SendPreparer {
           }
         : undefined;
     const text = analysis!;
+    // A binary message is stored and dispatched as the hex of its user data, UDH first.
+    const udh = input.binary?.udh ?? Buffer.alloc(0);
+    const body = input.binary ? Buffer.concat([udh, input.binary.data]).toString('hex') : input.text;
+    const udhi = input.binary ? udh.length > 0 : false;
     const status: MessageStatus = scheduleAt === null ? 'queued' : 'scheduled';
     const expiresAt = (scheduleAt ?? now) + validity! * 1000;
     const priority = priorityRank(input.priority ?? 'normal');
@@ -161,8 +174,9 @@ export class SendPreparer {
         to_number: to,
         sender: sender?.value ?? null,
         sender_kind: sender?.kind ?? null,
-        body: input.text,
+        body,
         encoding: text.encoding,
+        udhi: udhi ? 1 : null,
         segments: text.segments,
         status,
         priority,
@@ -194,8 +208,9 @@ export class SendPreparer {
         to,
         from: sender?.value ?? null,
         fromKind: sender?.kind ?? null,
-        text: input.text,
+        text: body,
         encoding: text.encoding,
+        udhi,
         segments: text.segments,
         priority,
         connector: route.connector,
@@ -251,7 +266,26 @@ export class SendPreparer {
     return recipients;
   }
 
-  private analysis(input: SendInput, names: FieldNames): TextAnalysis {
+  private analysis(input: SendInput, names: FieldNames): ContentAnalysis {
+    if (input.binary) {
+      const bytes = (input.binary.udh?.length ?? 0) + input.binary.data.length;
+      if (bytes === 0) throw new ValidationError(`${names.text} must not be empty`, names.text);
+      if (bytes > BINARY_SEGMENT_BYTES) {
+        throw new ValidationError(
+          `${names.text} is ${bytes} bytes of binary data (UDH included); at most ${BINARY_SEGMENT_BYTES} fit one message`,
+          names.text,
+        );
+      }
+      return {
+        encoding: 'binary',
+        characters: bytes,
+        units: bytes,
+        segments: 1,
+        perSegment: BINARY_SEGMENT_BYTES,
+        remainingInSegment: BINARY_SEGMENT_BYTES - bytes,
+        nonGsmCharacters: [],
+      };
+    }
     if (typeof input.text !== 'string' || input.text.length === 0) {
       throw new ValidationError(`${names.text} must not be empty`, names.text);
     }

@@ -1,5 +1,5 @@
 import type { SenderKind } from '../core/phone-numbers.js';
-import type { Encoding } from '../core/text-encoding.js';
+import type { MessageEncoding } from '../core/text-encoding.js';
 import type { MessageRow } from '../store/queries/messages-read.js';
 
 /** What the dispatcher keeps in memory for a message waiting to be sent. */
@@ -10,7 +10,9 @@ export interface DispatchItem {
   readonly from: string | null;
   readonly fromKind: SenderKind | null;
   readonly text: string;
-  readonly encoding: Encoding;
+  readonly encoding: MessageEncoding;
+  /** Binary messages: the user data (hex, in `text`) begins with a UDH. */
+  readonly udhi: boolean;
   readonly segments: number;
   readonly priority: number;
   connector: string;
@@ -32,7 +34,8 @@ export function dispatchItemFromRow(row: MessageRow, fallbackConnector: string):
     from: row.sender,
     fromKind: row.sender_kind as SenderKind | null,
     text: row.body,
-    encoding: row.encoding as Encoding,
+    encoding: row.encoding as MessageEncoding,
+    udhi: row.udhi === 1,
     segments: row.segments,
     priority: row.priority,
     connector: row.connector ?? fallbackConnector,

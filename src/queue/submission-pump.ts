@@ -249,6 +249,7 @@ function toOutbound(item: DispatchItem): OutboundMessage {
     fromKind: item.fromKind,
     text: item.text,
     encoding: item.encoding,
+    udhi: item.udhi,
     segments: item.segments,
     priority: item.priority,
     attempt: item.attempts,

@@ -601,6 +601,13 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         await db.schema.alterTable('accounts').addColumn('inbound_webhook_format', 'text').execute();
       },
     },
+    '0022_binary_messages': {
+      async up(db: Kysely<unknown>) {
+        // Binary messages keep their user data as hex in `body`; whether it starts with a UDH
+        // (esm_class UDHI) cannot be told from the bytes, so it is stored.
+        await db.schema.alterTable('messages').addColumn('udhi', 'integer').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -357,6 +357,8 @@ export interface MessagesTable {
   /** The node working on it (several gateways on one database), and until when (epoch ms). */
   lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
   lease_until: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Binary messages (`encoding` binary, `body` hex): 1 when the user data begins with a UDH. */
+  udhi: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface MessageHistoryTable {

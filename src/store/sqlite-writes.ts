@@ -55,6 +55,7 @@ const MESSAGE_COLUMNS = [
   'request_id',
   'lease_owner',
   'lease_until',
+  'udhi',
 ] as const;
 
 /** The statements for `sqlite`, prepared on first use. */

@@ -102,6 +102,14 @@ export abstract class HttpProviderConnector implements Connector {
   }
 
   async submit(message: OutboundMessage): Promise<SubmitResult> {
+    if (message.encoding === 'binary') {
+      // Their APIs take texts; binary messages go out through SMPP (route them there).
+      this.failed++;
+      throw new ConnectorError(`${this.name} (${this.type}) does not send binary messages`, {
+        retryable: false,
+        rawCode: 'binary_not_supported',
+      });
+    }
     const startedAt = Date.now();
     this.inFlight++;
     try {

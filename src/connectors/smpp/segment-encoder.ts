@@ -20,6 +20,19 @@ type EncodingOptions = Pick<SmppConnectorConfig, 'gsmDataCoding' | 'gsmPacked' |
 const LATIN1_ONLY = /^[\u0000-\u00ff]*$/;
 
 /**
+ * A binary message's one submit_sm: the user data as given (hex), data_coding 8-bit, and
+ * esm_class UDHI when it begins with a UDH.
+ */
+export function encodeBinarySegment(hex: string, udhi: boolean): SegmentPayload {
+  return {
+    short_message: Buffer.from(hex, 'hex'),
+    esm_class: udhi ? ESM_CLASS.UDHI : 0,
+    data_coding: DATA_CODING.OCTET_UNSPECIFIED,
+    tlvs: [],
+  };
+}
+
+/**
  * Turns a text into the short_message, esm_class, data_coding and TLVs of each submit_sm: GSM as
  * (un)packed septets or UCS-2 (optionally Latin-1), long texts as UDH concatenation (8- or 16-bit
  * reference), SAR TLVs, or one message_payload. `reference` ties the segments together.

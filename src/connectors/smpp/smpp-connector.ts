@@ -18,7 +18,7 @@ import type {
 } from '../connector.js';
 import { destinationAddress, type NumberedAddress, sourceAddress } from './address-numbering.js';
 import { readDeliver } from './deliver-reader.js';
-import { encodeSegments, type SegmentPayload } from './segment-encoder.js';
+import { encodeBinarySegment, encodeSegments, type SegmentPayload } from './segment-encoder.js';
 import type { SmppConnectorConfig } from './smpp-connector-config.js';
 import { ThroughputLimiter } from './throughput-limiter.js';
 import { normalizeUpstreamId } from './upstream-id.js';
@@ -140,7 +140,10 @@ export class SmppConnector implements Connector {
       // reference, instead of sending those again.
       const progress = this.partial.get(message.id) ?? { reference: this.nextReference(), upstreamIds: [] };
       this.partial.delete(message.id);
-      const segments = encodeSegments(message.text, message.encoding, this.config, progress.reference);
+      const segments =
+        message.encoding === 'binary'
+          ? [encodeBinarySegment(message.text, message.udhi === true)]
+          : encodeSegments(message.text, message.encoding, this.config, progress.reference);
       const addressing: Addressing = {
         source: sourceAddress(message.from, message.fromKind, {
           ton: this.config.sourceTon,

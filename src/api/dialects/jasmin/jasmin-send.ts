@@ -69,22 +69,27 @@ function scheduleOf(sdt: string, now: number): number {
   throw invalidValue('sdt', sdt);
 }
 
-function textOf(args: JasminArgs): string {
+/** Codings whose `hex-content` is 8-bit binary data (SMPP's "octet unspecified"). */
+const BINARY_CODINGS = new Set(['2', '4']);
+
+/** `content`, or `hex-content` read as text in its coding, or as binary data (codings 2 and 4). */
+function contentOf(args: JasminArgs): { text: string; binary?: { data: Buffer } } {
   const content = args.get('content');
   const hex = args.get('hex-content');
-  if (content !== undefined) return content;
+  if (content !== undefined) return { text: content };
   if (hex === undefined) throw new JasminError(400, 'Mandatory argument content is not found.');
   const coding = args.get('coding') ?? '0';
-  const encoding = HEX_TEXT[coding];
   if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw invalidValue('hex-content', hex);
+  if (BINARY_CODINGS.has(coding)) return { text: '', binary: { data: Buffer.from(hex, 'hex') } };
+  const encoding = HEX_TEXT[coding];
   if (!encoding) {
     throw new JasminError(
       400,
-      `hex-content with coding ${coding} is binary, which this gateway does not send`,
+      `hex-content with coding ${coding} is a character set this gateway does not read`,
     );
   }
   try {
-    return new TextDecoder(encoding, { fatal: true }).decode(Buffer.from(hex, 'hex'));
+    return { text: new TextDecoder(encoding, { fatal: true }).decode(Buffer.from(hex, 'hex')) };
   } catch {
     throw invalidValue('hex-content', hex);
   }
@@ -120,13 +125,13 @@ export function readJasminSend(
   if (validity !== undefined && !/^\d+$/.test(validity)) throw invalidValue('validity-period', validity);
   const sdt = args.get('sdt');
   const scheduleAt = sdt === undefined ? undefined : scheduleOf(sdt, now);
-  const text = textOf(args);
+  const content = contentOf(args);
   const from = args.get('from')?.trim();
   const dlrUrl = args.get('dlr-url')?.trim();
   const tags = args.get('tags');
   return {
     to: [recipient(args.get('to') ?? '', defaultRegion)],
-    text,
+    ...content,
     ...(from ? { from } : {}),
     ...(priority === undefined ? {} : { priority: PRIORITIES[Number(priority)] }),
     ...(validity === undefined ? {} : { validitySeconds: Number(validity) * 60 }),

@@ -50,8 +50,8 @@ function decodeText(bytes: Buffer, charset: string | undefined, coding: number |
 
 /**
  * A sendsms request in the gateway's terms, checked in Kannel's order with Kannel's refusals:
- * `to` (space-separated; missing or empty refused), `udh` (refused: binary messages are not
- * supported), each integer parameter's range (`DLR-Mask field misformed, rejected` …), `account`,
+ * `to` (space-separated; missing or empty refused), `udh` (its length octet checked; with
+ * coding=1, or no coding, the message is 8-bit binary: `text` is its bytes), each integer parameter's range (`DLR-Mask field misformed, rejected` …), `account`,
  * `dlr-url` (http or https), `charset` + `text`. Recipients that are no phone number are denied,
  * as Kannel denies what its number lists refuse; when all are, the request is refused.
  * `validity` and `deferred` are minutes; `dlr-url` is called for the `dlr-mask` bits
@@ -68,11 +68,9 @@ export function readKannelSend(
   const to = paramText(params, 'to');
   if (to === undefined) throw new KannelError(400, 'Missing receiver number, rejected');
   if (to === '') throw new KannelError(400, 'Empty receiver number not allowed, rejected');
-  const udh = params.get('udh');
-  if (udh !== undefined && udh.length > 0) {
-    if (udh.length !== (udh[0] ?? 0) + 1) throw new KannelError(400, 'UDH field misformed, rejected');
-    throw new KannelError(400, 'UDH is not supported by this gateway (text messages only), rejected');
-  }
+  const udhParam = params.get('udh');
+  const udh = udhParam !== undefined && udhParam.length > 0 ? udhParam : undefined;
+  if (udh && udh.length !== (udh[0] ?? 0) + 1) throw new KannelError(400, 'UDH field misformed, rejected');
   const recipients: string[] = [];
   const denied: string[] = [];
   for (const word of to.split(/\s+/).filter((w) => w !== '')) {
@@ -101,17 +99,22 @@ export function readKannelSend(
   intParam(params, 'MWI', -1, 7, 'mwi');
   const coding = intParam(params, 'Coding', -1, 2, 'coding');
   intParam(params, 'Compress', -1, 1, 'compress');
-  if (coding === 1) {
+  // As Kannel: a UDH without a coding makes the message 8-bit. A UDH before a 7-bit or UCS-2
+  // text would need the text split around it, which this gateway does not do.
+  const binary = coding === 1 || (udh !== undefined && coding === undefined);
+  if (udh && !binary) {
     throw new KannelError(
       400,
-      'Coding field misformed, rejected (8-bit binary messages are not supported by this gateway)',
+      'UDH is supported with 8-bit messages only (coding=1) by this gateway, rejected',
     );
   }
   const validity = intParam(params, 'Validity', -1, Number.MAX_SAFE_INTEGER, 'validity');
   const deferred = intParam(params, 'Deferred', -1, Number.MAX_SAFE_INTEGER, 'deferred');
   const priority = intParam(params, 'Priority', 0, 3, 'priority');
   const charset = paramText(params, 'charset') || undefined;
-  const text = decodeText(params.get('text') ?? Buffer.alloc(0), charset, coding);
+  const textBytes = params.get('text') ?? Buffer.alloc(0);
+  // An 8-bit message's text is its bytes, not characters in a charset.
+  const text = binary ? '' : decodeText(textBytes, charset, coding);
   const from = paramText(params, 'from')?.trim();
   const smsc = paramText(params, 'smsc')?.trim();
   const metaData = paramText(params, 'meta-data');
@@ -128,6 +131,7 @@ export function readKannelSend(
     input: {
       to: recipients,
       text,
+      ...(binary ? { binary: { udh, data: textBytes } } : {}),
       ...(from ? { from } : {}),
       ...(smsc ? { channel: smsc } : {}),
       ...(validity === undefined ? {} : { validitySeconds: validity * 60 }),
