@@ -1,6 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 
-import { INSERT_BATCH_CALLBACK_EVENTS_SQLITE } from './queries/batch-callback-events.js';
+import { insertBatchCallbackEventsSqlite } from './queries/batch-callback-events.js';
 import { EVENT_TARGETS_SQLITE, INSERT_STATUS_EVENTS_SQLITE } from './queries/events.js';
 
 type Statement = SqliteDatabase.Statement;
@@ -104,7 +104,7 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
       ),
       insertStatusEvents: sqlite.prepare(INSERT_STATUS_EVENTS_SQLITE),
       eventTargets: sqlite.prepare(EVENT_TARGETS_SQLITE).pluck(),
-      insertBatchCallbackEvents: sqlite.prepare(INSERT_BATCH_CALLBACK_EVENTS_SQLITE),
+      insertBatchCallbackEvents: sqlite.prepare(insertBatchCallbackEventsSqlite()),
       insertIdempotency: sqlite.prepare(
         'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),

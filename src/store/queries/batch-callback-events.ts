@@ -29,8 +29,10 @@ const WHERE = (status: string) =>
 /**
  * SQL (SQLite): the batch callback events of a JSON array of `[eventId, messageId, status, code,
  * detail, at]` in one statement; a message of no batch costs one primary-key probe of message_refs.
+ * A function, not a constant: sqlite-writes.ts, which events.ts imports, prepares it, so it is built
+ * once every module is loaded.
  */
-export const INSERT_BATCH_CALLBACK_EVENTS_SQLITE = `
+export const insertBatchCallbackEventsSqlite = (): string => `
   INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
                       state, attempts, next_attempt_at, pending_since, created_at)
   SELECT json_extract(j.value, '$[0]'), m.account_id, 'message.status', m.id, m.id || ' batch',
