@@ -601,6 +601,20 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         await db.schema.alterTable('accounts').addColumn('inbound_webhook_format', 'text').execute();
       },
     },
+    '0021_jasmin_batches': {
+      async up(db: Kysely<unknown>) {
+        // A Jasmin REST batch's callback_url and errback_url, stored once per batch; its messages
+        // name it by their `jasminBatch` ref, so the status writer finds the URLs by index probes.
+        await db.schema
+          .createTable('jasmin_batches')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('callback_url', 'text')
+          .addColumn('errback_url', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
     '0022_binary_messages': {
       async up(db: Kysely<unknown>) {
         // Binary messages keep their user data as hex in `body`; whether it starts with a UDH

@@ -27,6 +27,7 @@ export interface Database {
   sender_numbers: SenderNumbersTable;
   message_requests: MessageRequestsTable;
   message_refs: MessageRefsTable;
+  jasmin_batches: JasminBatchesTable;
   campaigns: CampaignsTable;
   interactions: InteractionsTable;
   leases: LeasesTable;
@@ -78,6 +79,18 @@ export interface InteractionsTable {
  * A searchable reference a message carries: what a dialect's caller knows it by (ServiceStack's
  * CommId or LinkedObjectId, a contact id, a campaign). One row per name; found by name and value.
  */
+/** A Jasmin REST batch with callbacks: where each message's sendout is reported (`jasminBatch` ref). */
+export interface JasminBatchesTable {
+  /** The batchId `/secure/sendbatch` answered. */
+  id: string;
+  account_id: string;
+  /** Called (GET) when a message of the batch was sent. */
+  callback_url: string | null;
+  /** Called (GET) when a message of the batch failed before any upstream took it. */
+  errback_url: string | null;
+  created_at: number;
+}
+
 export interface MessageRefsTable {
   message_id: string;
   account_id: string;

@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 
+import { insertBatchCallbackEventsSqlite } from './queries/batch-callback-events.js';
 import { EVENT_TARGETS_SQLITE, INSERT_STATUS_EVENTS_SQLITE } from './queries/events.js';
 
 type Statement = SqliteDatabase.Statement;
@@ -20,6 +21,7 @@ export interface SqliteStatements {
   debitBalance: Statement;
   insertStatusEvents: Statement;
   eventTargets: Statement;
+  insertBatchCallbackEvents: Statement;
 }
 
 const cache = new WeakMap<SqliteDatabase.Database, SqliteStatements>();
@@ -103,6 +105,7 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
       ),
       insertStatusEvents: sqlite.prepare(INSERT_STATUS_EVENTS_SQLITE),
       eventTargets: sqlite.prepare(EVENT_TARGETS_SQLITE).pluck(),
+      insertBatchCallbackEvents: sqlite.prepare(insertBatchCallbackEventsSqlite()),
       insertIdempotency: sqlite.prepare(
         'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),

@@ -326,7 +326,7 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
       assert.equal(first.code, 0, first.stderr);
       assert.equal(
         first.stdout,
-        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes, 0008_live_credentials_unique, 0009_admin_limits, 0010_audit_account, 0011_events_account_pending, 0012_sender_numbers, 0013_message_requests, 0014_message_refs, 0015_accolades_default_region, 0016_campaigns, 0018_smpp_server_parts, 0019_leases, 0020_foreign_dialects to ${file}\n`,
+        `applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes, 0008_live_credentials_unique, 0009_admin_limits, 0010_audit_account, 0011_events_account_pending, 0012_sender_numbers, 0013_message_requests, 0014_message_refs, 0015_accolades_default_region, 0016_campaigns, 0018_smpp_server_parts, 0019_leases, 0020_foreign_dialects, 0021_jasmin_batches, 0022_binary_messages to ${file}\n`,
       );
       assert.ok(existsSync(file));
       const second = await runCli(['migrate'], { SMSGATE_DATA_DIR: dataDir });
@@ -348,7 +348,7 @@ describe('smsgate migrate', { timeout: 60_000 }, () => {
         assert.match(
           first.stdout,
           new RegExp(
-            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes, 0008_live_credentials_unique, 0009_admin_limits, 0010_audit_account, 0011_events_account_pending, 0012_sender_numbers, 0013_message_requests, 0014_message_refs, 0015_accolades_default_region, 0016_campaigns, 0018_smpp_server_parts, 0019_leases, 0020_foreign_dialects to postgres://.*/${database.name}\\n$`,
+            `^applied 0001_core, 0002_tenants_audit, 0003_account_limits, 0004_dialect_credentials, 0005_prepaid_balance, 0006_events_inbound_opt_outs, 0007_routes, 0008_live_credentials_unique, 0009_admin_limits, 0010_audit_account, 0011_events_account_pending, 0012_sender_numbers, 0013_message_requests, 0014_message_refs, 0015_accolades_default_region, 0016_campaigns, 0018_smpp_server_parts, 0019_leases, 0020_foreign_dialects, 0021_jasmin_batches, 0022_binary_messages to postgres://.*/${database.name}\\n$`,
           ),
         );
         const second = await runCli(['migrate'], { SMSGATE_DATABASE_URL: database.url });

@@ -1,5 +1,6 @@
 import type { Store } from '../open-store.js';
-import { insertStatusEvents, type PendingEvent } from './events.js';
+import { insertBatchCallbackEvents } from './batch-callback-events.js';
+import { insertStatusEvents, type PendingEvent, type StatusEventCandidate } from './events.js';
 
 /**
  * Marks a message canceled if it has not left the gateway (queued or scheduled), recording the
@@ -24,19 +25,18 @@ export async function cancelMessage(
       .insertInto('message_history')
       .values({ message_id: id, status: 'canceled', at, code: null, detail: 'canceled by request' })
       .execute();
-    const events = await insertStatusEvents(
-      trx,
-      [
-        {
-          messageId: id,
-          status: 'canceled',
-          code: null,
-          detail: 'canceled by request',
-          at,
-        },
-      ],
+    const candidate: StatusEventCandidate = {
+      messageId: id,
+      status: 'canceled',
+      code: null,
+      detail: 'canceled by request',
       at,
-    );
+    };
+    const events = [
+      ...(await insertStatusEvents(trx, [candidate], at)),
+      // A canceled message of a Jasmin batch was never sent: its errback.
+      ...(await insertBatchCallbackEvents(trx, [candidate], at)),
+    ];
     return { canceled: true, events };
   });
 }

@@ -2,6 +2,7 @@ import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { Database, MessageHistoryTable, MessagePartsTable } from '../schema.js';
 import { type SqliteStatements, sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
+import { batchCallbackJson, insertBatchCallbackEvents, sendoutCandidates } from './batch-callback-events.js';
 import { chunk } from './chunk.js';
 import {
   insertStatusEvents,
@@ -91,7 +92,8 @@ export async function applyStatusBatch(store: Store, batch: StatusBatch): Promis
         .execute();
     }
     const events = kept.events.length > 0 ? await insertStatusEvents(trx, kept.events, now) : [];
-    return { events, refused };
+    const batchEvents = kept.events.length > 0 ? await insertBatchCallbackEvents(trx, kept.events, now) : [];
+    return { events: mergeBySeq(events, batchEvents), refused };
   });
 }
 
@@ -176,10 +178,11 @@ function applyWithStatements(statements: SqliteStatements, full: StatusBatch, no
     statements.updatePart.run(u.status, u.code, u.updatedAt, u.messageId, u.partIndex);
   }
   if (batch.events.length === 0) return { events: [], refused };
+  const batchEvents = sqliteBatchCallbackEvents(statements, batch.events, now);
   const targets = statements.eventTargets.all(
     JSON.stringify(batch.events.map((e) => e.messageId)),
   ) as number[];
-  if (targets.length === 0) return { events: [], refused };
+  if (targets.length === 0) return { events: batchEvents, refused };
   targets.sort((a, b) => a - b);
   const candidates =
     targets.length === batch.events.length ? batch.events : targets.map((i) => batch.events[i]!);
@@ -187,5 +190,25 @@ function applyWithStatements(statements: SqliteStatements, full: StatusBatch, no
     now,
     candidates: statusEventsJson(candidates),
   }) as Parameters<typeof toPendingEvent>[0][];
-  return { events: rows.map(toPendingEvent).sort((a, b) => a.seq - b.seq), refused };
+  return { events: mergeBySeq(rows.map(toPendingEvent), batchEvents), refused };
+}
+
+/** The Jasmin batch callbacks of a flush (SQLite); no statement when no transition ends a sendout. */
+function sqliteBatchCallbackEvents(
+  statements: SqliteStatements,
+  events: readonly StatusEventCandidate[],
+  now: number,
+): PendingEvent[] {
+  const sendouts = sendoutCandidates(events);
+  if (sendouts.length === 0) return [];
+  const rows = statements.insertBatchCallbackEvents.all({
+    now,
+    candidates: batchCallbackJson(sendouts),
+  }) as Parameters<typeof toPendingEvent>[0][];
+  return rows.map(toPendingEvent);
+}
+
+/** Events of two statements in one delivery order. */
+function mergeBySeq(a: readonly PendingEvent[], b: readonly PendingEvent[]): PendingEvent[] {
+  return [...a, ...b].sort((x, y) => x.seq - y.seq);
 }

@@ -1,4 +1,5 @@
 import { accoladesFormat } from './accolades-format.js';
+import { jasminBatchFormat } from './jasmin-batch-format.js';
 import { jasminFormat } from './jasmin-format.js';
 import { kannelFormat } from './kannel-format.js';
 import { nativeFormat } from './native-format.js';
@@ -17,6 +18,7 @@ export const PAYLOAD_FORMATS: Readonly<Record<string, PayloadFormat>> = {
   twilio: twilioFormat,
   kannel: kannelFormat,
   jasmin: jasminFormat,
+  'jasmin-batch': jasminBatchFormat,
   smpp: smppFormat,
   'smpp-failures': smppFailuresFormat,
 };

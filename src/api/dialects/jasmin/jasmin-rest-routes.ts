@@ -2,15 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SendInput } from '../../../core/send-input.js';
 import type { Gateway } from '../../../gateway.js';
+import { deleteJasminBatch, insertJasminBatch } from '../../../store/queries/batch-callback-events.js';
 import { type Dialect, dialectAuth, principalOf } from '../../dialect.js';
 import { jasminBalance, jasminRate } from './jasmin-account.js';
 import { jasminCallerOf } from './jasmin-auth.js';
+import { readBatchConfig } from './jasmin-batch-config.js';
 import { type JasminValue, jasminJson } from './jasmin-json.js';
 import { invalidValue } from './jasmin-params.js';
 import { JasminError, successBody } from './jasmin-replies.js';
 import { JASMIN_FIELD_NAMES, readJasminSend } from './jasmin-send.js';
 
 type Json = Record<string, unknown>;
+
+/** A batch's schedule is its `batch_config.schedule_at`, not a message's `sdt`. */
+const BATCH_FIELD_NAMES = { ...JASMIN_FIELD_NAMES, scheduleAt: 'schedule_at' };
 
 function objectOf(value: unknown, name: string): Json {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Json;
@@ -43,8 +48,9 @@ function batchInputs(message: Json, globals: Json, username: string, region: str
 /**
  * Jasmin's REST API under `/secure` (HTTP Basic, JSON): `POST /secure/send` answers
  * `{"data": "Success \"<id>\""}`; `POST /secure/sendbatch` takes `messages` (each with one `to`
- * or a list), `globals` and `batch_config.schedule_at`, stores every message or none, and answers
- * `{"data": {"batchId", "messageCount"}}` (the batch id is a ref of its messages:
+ * or a list), `globals` and `batch_config` (`schedule_at`; `callback_url` and `errback_url`, called
+ * once per message when it was sent or failed before being sent), stores every message or none,
+ * and answers `{"data": {"batchId", "messageCount"}}` (the batch id is a ref of its messages:
  * `GET /v1/messages?ref=jasminBatch:<id>`); `GET /secure/balance` and `/secure/rate` wrap the HTTP
  * API's JSON in `data`.
  */
@@ -69,20 +75,33 @@ export function registerJasminRestRoutes(scope: FastifyInstance, gateway: Gatewa
       throw new JasminError(400, 'Mandatory argument messages is not found.');
     }
     const globals = body.globals === undefined ? {} : objectOf(body.globals, 'globals');
-    const config = body.batch_config === undefined ? {} : objectOf(body.batch_config, 'batch_config');
-    if (config.callback_url !== undefined || config.errback_url !== undefined) {
-      throw new JasminError(400, 'batch_config callback_url and errback_url are not supported: use dlr-url');
-    }
-    const scheduleAt = scheduleOf(config.schedule_at);
+    const config = readBatchConfig(
+      body.batch_config === undefined ? {} : objectOf(body.batch_config, 'batch_config'),
+      { allowPrivateAddresses: gateway.config.webhooks.allowPrivateAddresses },
+    );
     const batchId = randomUUID();
     const inputs = body.messages.map((message, i) => ({
       ...batchInputs(objectOf(message, `messages[${i}]`), globals, username, region),
-      ...(scheduleAt === undefined ? {} : { scheduleAt }),
+      ...(config.scheduleAt === undefined ? {} : { scheduleAt: config.scheduleAt }),
       refs: { jasminBatch: batchId },
     }));
-    const outcome = await gateway.messages.send(principalOf(request), inputs, {
-      names: inputs.map(() => JASMIN_FIELD_NAMES),
-    });
+    const reports = config.callbackUrl !== null || config.errbackUrl !== null;
+    // The batch's URLs are stored before its messages, so every stored message finds them.
+    if (reports) {
+      await insertJasminBatch(gateway.store, {
+        id: batchId,
+        account_id: principalOf(request).accountId,
+        callback_url: config.callbackUrl,
+        errback_url: config.errbackUrl,
+        created_at: Date.now(),
+      });
+    }
+    const outcome = await gateway.messages
+      .send(principalOf(request), inputs, { names: inputs.map(() => BATCH_FIELD_NAMES) })
+      .catch(async (error: unknown) => {
+        if (reports) await deleteJasminBatch(gateway.store, batchId);
+        throw error;
+      });
     const messageCount = outcome.sends.reduce((n, send) => n + send.messages.length, 0);
     return { data: { batchId, messageCount } };
   });
@@ -105,15 +124,4 @@ export function registerJasminRestRoutes(scope: FastifyInstance, gateway: Gatewa
     const input = readJasminSend(args, username, region);
     return data(reply, await jasminRate(gateway, principalOf(request), input));
   });
-}
-
-/** `batch_config.schedule_at`: `YYYY-MM-DD hh:mm:ss` (UTC), as Jasmin's examples write it. */
-function scheduleOf(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const at =
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)
-      ? Date.parse(`${value.replace(' ', 'T')}Z`)
-      : Number.NaN;
-  if (!Number.isFinite(at)) throw invalidValue('schedule_at', String(value));
-  return at;
 }

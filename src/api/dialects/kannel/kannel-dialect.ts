@@ -24,6 +24,7 @@ export const kannelDialect: Dialect = {
         'text/html',
         'application/octet-stream',
         'application/x-www-form-urlencoded',
+        'text/xml',
       ],
       parse: RAW_BODY,
     },

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { KannelError } from './kannel-replies.js';
+import { kannelXmlParams } from './kannel-xml.js';
 
 /**
  * A sendsms request's parameters, each as the bytes it spelled (Kannel reads `text` in the
@@ -9,7 +10,7 @@ import { KannelError } from './kannel-replies.js';
 export type KannelParams = ReadonlyMap<string, Buffer>;
 
 /** Percent-decodes a query or form component to bytes (`+` is a space, a stray `%` stays). */
-function decodeComponent(component: string): Buffer {
+export function decodeComponent(component: string): Buffer {
   const raw = Buffer.from(component.replace(/\+/g, ' '), 'utf8');
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -67,7 +68,8 @@ const TEXT_BODY_TYPES = new Set(['text/plain', 'text/html', 'application/octet-s
 /**
  * The parameters of a sendsms request as Kannel's user guide defines them: a GET's query; a POST
  * whose body is the text (`text/plain`, `application/octet-stream`, `text/html`) with the other
- * parameters in `X-Kannel-*` headers (the UDH in hex) and `charset` from its Content-Type; a POST
+ * parameters in `X-Kannel-*` headers (the UDH in hex) and `charset` from its Content-Type; an XML
+ * POST (`text/xml`, the user guide's `<message><submit>` document: kannel-xml.ts); a POST
  * of an urlencoded form (the query's parameters in the body, an extension Kannel lacks); a POST
  * without a body reads the query as a GET does.
  */
@@ -79,6 +81,7 @@ export function kannelParams(request: FastifyRequest): Map<string, Buffer> {
   const mediaType = type.trim().toLowerCase();
   if (mediaType === 'application/x-www-form-urlencoded')
     return parseCgi(request.body.toString('latin1'), params);
+  if (mediaType === 'text/xml') return kannelXmlParams(request.body);
   if (!TEXT_BODY_TYPES.has(mediaType)) throw new KannelError(400, 'Invalid content-type');
   const fromHeaders = new Map<string, Buffer>();
   for (const [header, name] of Object.entries(X_KANNEL_HEADERS)) {
