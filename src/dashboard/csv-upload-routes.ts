@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseJsonBody } from '../api/formats/json.js';
-import { parseSendBody } from '../api/native/send-body.js';
 import { toGatewayError } from '../api/gateway-errors.js';
+import { parseSendBody } from '../api/native/send-body.js';
 import { parseRequest } from '../api/zod-errors.js';
 import { ValidationError } from '../core/errors.js';
 import type { Gateway } from '../gateway.js';
@@ -14,7 +14,9 @@ export const MAX_ROWS_PER_CHUNK = 100;
 const chunkBody = z
   .object({
     /** The file's digest as the page computed it (`sha256:<hex>`, or `fnv1a64:<hex>` off HTTPS). */
-    fileHash: z.string().regex(/^(sha256:[0-9a-f]{64}|fnv1a64:[0-9a-f]{16})$/, 'sha256:<64 hex> or fnv1a64:<16 hex>'),
+    fileHash: z
+      .string()
+      .regex(/^(sha256:[0-9a-f]{64}|fnv1a64:[0-9a-f]{16})$/, 'sha256:<64 hex> or fnv1a64:<16 hex>'),
     rows: z
       .array(z.object({ row: z.number().int().min(1), message: z.record(z.string(), z.unknown()) }).strict())
       .min(1)

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyPrefix } from '../accounts/api-keys.js';
-import { renderNativeError } from '../api/native/native-dialect.js';
 import { toGatewayError } from '../api/gateway-errors.js';
+import { renderNativeError } from '../api/native/native-dialect.js';
 import { AuthenticationError, ForbiddenError } from '../core/errors.js';
 import type { Gateway } from '../gateway.js';
 import { forwardToApi } from './api-proxy.js';
@@ -73,7 +73,11 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
           'application/x-www-form-urlencoded',
         ]);
         if (request.url.startsWith('/dashboard/api/')) return apiError(reply, gatewayError);
-        return html(reply, gatewayError.status, notFoundPage().replace('Not found', `${gatewayError.status}`));
+        return html(
+          reply,
+          gatewayError.status,
+          notFoundPage().replace('Not found', `${gatewayError.status}`),
+        );
       });
       scope.setNotFoundHandler((request, reply) =>
         request.url.startsWith('/dashboard/api/')
@@ -167,7 +171,9 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
       scope.get('/api/overview', async (request, reply) => {
         const found = await apiSession(request, reply, false);
         if (!found) return reply;
-        return reply.header('cache-control', 'no-store').send(await buildOverview(gateway, found.session.principal));
+        return reply
+          .header('cache-control', 'no-store')
+          .send(await buildOverview(gateway, found.session.principal));
       });
 
       scope.get('/api/overview/stream', async (request, reply) => {
@@ -193,7 +199,8 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
         const found = await sessionOf(request);
         if (!found) return reply.redirect('/dashboard/login', 303);
         const { principal, csrfToken } = found.session;
-        if (!mayOpen(principal, page)) return html(reply, 403, pageShell(page, principal, csrfToken, page.refusal));
+        if (!mayOpen(principal, page))
+          return html(reply, 403, pageShell(page, principal, csrfToken, page.refusal));
         return html(reply, 200, pageShell(page, principal, csrfToken));
       });
     },

@@ -93,5 +93,8 @@ ${refusal ? '' : `<script type="module" src="/dashboard/assets/${page.name}.js">
 
 /** A page for a path that is not a page. */
 export function notFoundPage(): string {
-  return document('Not found', '<main class="login"><h1>Not found</h1><p><a href="/dashboard">Dashboard</a></p></main>');
+  return document(
+    'Not found',
+    '<main class="login"><h1>Not found</h1><p><a href="/dashboard">Dashboard</a></p></main>',
+  );
 }

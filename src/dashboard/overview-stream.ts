@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Gateway } from '../gateway.js';
-import type { DashboardSession } from './sessions.js';
 import { buildOverview } from './overview.js';
+import type { DashboardSession } from './sessions.js';
 
 /** How often a connected overview page gets a fresh snapshot. */
 export const STREAM_INTERVAL_MS = 2_000;

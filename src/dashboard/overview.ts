@@ -13,7 +13,10 @@ export interface Overview {
   /** Whose messages: the caller's account, or every account for an admin (as /v1/stats counts). */
   readonly scope: 'account' | 'all';
   /** Sixty minutes, oldest first: messages created in each, by their status now. */
-  readonly perMinute: readonly { readonly minute: string; readonly counts: Readonly<Record<string, number>> }[];
+  readonly perMinute: readonly {
+    readonly minute: string;
+    readonly counts: Readonly<Record<string, number>>;
+  }[];
   /** Delivered among the last hour's messages that reached a final status (null: none did). */
   readonly deliveryRate: number | null;
   readonly lastHourTotal: number;
@@ -26,7 +29,11 @@ export interface Overview {
 }
 
 /** Builds the overview for one caller. */
-export async function buildOverview(gateway: Gateway, principal: Principal, now = Date.now()): Promise<Overview> {
+export async function buildOverview(
+  gateway: Gateway,
+  principal: Principal,
+  now = Date.now(),
+): Promise<Overview> {
   const all = can(principal, 'messages:count-all-accounts');
   const firstMinute = Math.floor((now - HOUR_MS) / 60_000) * 60_000 + 60_000;
   const policy = new AccessPolicy(gateway.store);

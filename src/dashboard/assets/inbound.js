@@ -1,0 +1,56 @@
+// Inbound messages (with the message each answers) and the opt-outs of the signed-in account.
+import { api, card, el, guarded, render, table, when, who } from './common.js';
+
+const inbound = el('div', { id: 'inbound' });
+const optOuts = el('div', { id: 'opt-outs' });
+render(inbound, optOuts);
+
+await guarded(inbound, async () => {
+  const page = await api('/v1/inbound?limit=100');
+  inbound.replaceChildren(
+    card(
+      'Inbound messages',
+      table(
+        [
+          ['received', (m) => when(m.receivedAt)],
+          ['from', (m) => m.from],
+          ['to', (m) => m.to],
+          ['text', (m) => m.text],
+          ['keyword', (m) => m.keyword ?? ''],
+          [
+            'in reply to',
+            (m) =>
+              m.inReplyTo
+                ? el(
+                    'a',
+                    { class: 'mono', href: `/dashboard/messages?message=${encodeURIComponent(m.inReplyTo)}` },
+                    m.inReplyTo,
+                  )
+                : '',
+          ],
+          ['account', (m) => el('span', { class: 'mono' }, m.accountId ?? '(none)')],
+        ],
+        page.data,
+        'No inbound messages.',
+      ),
+    ),
+  );
+});
+
+await guarded(optOuts, async () => {
+  const list = await api(`/v1/opt-outs?accountId=${encodeURIComponent(who.accountId)}`);
+  optOuts.replaceChildren(
+    card(
+      'Opt-outs',
+      table(
+        [
+          ['number', (o) => o.number],
+          ['source', (o) => o.source],
+          ['since', (o) => when(o.createdAt)],
+        ],
+        list.data,
+        'Nobody opted out.',
+      ),
+    ),
+  );
+});
