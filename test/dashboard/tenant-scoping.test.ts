@@ -29,8 +29,16 @@ await describeEachDatabase(
       const tenantB = await createTenant(gateway, 'Tenant B');
       clientA = await createApiAccount(gateway, { name: 'shop A', tenantId: tenantA });
       clientB = await createApiAccount(gateway, { name: 'shop B', tenantId: tenantB });
-      messageA = await sendOne(gateway, { to: '+447911123456', text: 'from A', clientRef: 'same-ref' }, bearer(clientA.key));
-      messageB = await sendOne(gateway, { to: '+447911123456', text: 'from B', clientRef: 'same-ref' }, bearer(clientB.key));
+      messageA = await sendOne(
+        gateway,
+        { to: '+447911123456', text: 'from A', clientRef: 'same-ref' },
+        bearer(clientA.key),
+      );
+      messageB = await sendOne(
+        gateway,
+        { to: '+447911123456', text: 'from B', clientRef: 'same-ref' },
+        bearer(clientB.key),
+      );
       sessionA = await signIn(gateway, clientA.key);
       sessionPartner = await signIn(gateway, partner.key);
     });
@@ -40,7 +48,12 @@ await describeEachDatabase(
     });
 
     it("a client's session lists and reads its own messages only; another tenant's id is 404", async () => {
-      const list = await dashboardApi(gateway, sessionA, 'GET', '/dashboard/api/v1/messages?clientRef=same-ref');
+      const list = await dashboardApi(
+        gateway,
+        sessionA,
+        'GET',
+        '/dashboard/api/v1/messages?clientRef=same-ref',
+      );
       assert.equal(list.statusCode, 200, list.body);
       const ids = (list.json() as { data: { id: string }[] }).data.map((m) => m.id);
       assert.deepEqual(ids, [messageA]);
@@ -55,7 +68,12 @@ await describeEachDatabase(
       await waitFor(async () => {
         const response = await dashboardApi(gateway, sessionA, 'GET', '/dashboard/api/overview');
         assert.equal(response.statusCode, 200, response.body);
-        const overview = response.json() as { lastHourTotal: number; scope: string; queue?: unknown; connectors?: unknown };
+        const overview = response.json() as {
+          lastHourTotal: number;
+          scope: string;
+          queue?: unknown;
+          connectors?: unknown;
+        };
         assert.equal(overview.scope, 'account');
         assert.equal(overview.queue, undefined);
         assert.equal(overview.connectors, undefined);
@@ -80,7 +98,12 @@ await describeEachDatabase(
       assert.equal(response.statusCode, 200, response.body);
       const ids = (response.json() as { data: { id: string }[] }).data.map((a) => a.id).sort();
       assert.deepEqual(ids, [partner.id, clientA.id].sort());
-      const hidden = await dashboardApi(gateway, sessionPartner, 'GET', `/dashboard/api/v1/accounts/${clientB.id}`);
+      const hidden = await dashboardApi(
+        gateway,
+        sessionPartner,
+        'GET',
+        `/dashboard/api/v1/accounts/${clientB.id}`,
+      );
       assert.equal(hidden.statusCode, 404);
     });
 

@@ -113,9 +113,13 @@ export function card(title, ...children) {
 
 /** Replaces the page's content. */
 export function render(...children) {
-  const page = document.getElementById('page');
-  page.replaceChildren(...children);
-  return page;
+  return fill(document.getElementById('page'), ...children);
+}
+
+/** Replaces a node's content with the given children, leaving out null and undefined ones. */
+export function fill(target, ...children) {
+  target.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
+  return target;
 }
 
 /** An error line for a failed call. */

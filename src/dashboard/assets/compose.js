@@ -1,6 +1,6 @@
 // The composer: a live encoding and segment counter from POST /v1/messages/preview (the same
 // logic the gateway sends with), and the send itself through POST /v1/messages.
-import { api, card, el, errorLine, render } from './common.js';
+import { api, card, el, errorLine, fill, render } from './common.js';
 
 const to = el('input', {
   id: 'to',
@@ -34,7 +34,8 @@ async function preview() {
   try {
     const p = await api('/v1/messages/preview', { method: 'POST', body: { text: text.value } });
     if (seq !== previewSeq) return; // a later keystroke's answer wins
-    counter.replaceChildren(
+    fill(
+      counter,
       el('span', {}, 'encoding ', el('strong', { id: 'encoding' }, p.encoding)),
       el('span', {}, 'characters ', el('strong', {}, p.characters)),
       el('span', {}, 'segments ', el('strong', { id: 'segment-count' }, p.segments)),

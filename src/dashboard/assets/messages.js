@@ -1,6 +1,6 @@
 // Messages: search by id, number, status, time, clientRef or a dialect ref (commId, campaign …),
 // and one message's timeline: every transition with its raw upstream code, its parts, its refs.
-import { api, badge, card, el, errorLine, guarded, render, table, when } from './common.js';
+import { api, badge, card, el, errorLine, fill, guarded, render, table, when } from './common.js';
 
 const STATUSES = [
   '',
@@ -117,7 +117,8 @@ async function showMessage(id) {
       ['last code', m.lastCode ?? '—'],
     ];
     const refs = Object.entries(m.refs ?? {});
-    target.replaceChildren(
+    fill(
+      target,
       card(
         'Message',
         el(

@@ -22,36 +22,37 @@ function svg(tag, attrs) {
   return node;
 }
 
-/** A stacked bar per minute; the y axis scales to the busiest minute. */
+/**
+ * A stacked bar per minute; the y axis scales to the busiest minute. The SVG stretches to its box
+ * (so it fits any screen); its labels are HTML beside it, so they do not stretch with it.
+ */
 function chart(perMinute) {
   const width = 600;
-  const height = 180;
-  const pad = 24;
+  const height = 160;
   const totals = perMinute.map((m) => Object.values(m.counts).reduce((a, b) => a + b, 0));
   const max = Math.max(1, ...totals);
-  const barWidth = (width - pad) / perMinute.length;
+  const barWidth = width / perMinute.length;
   const root = svg('svg', {
-    viewBox: `0 0 ${width} ${height + 16}`,
+    viewBox: `0 0 ${width} ${height}`,
+    preserveAspectRatio: 'none',
     role: 'img',
     'aria-label': 'Messages per minute over the last hour, by status',
   });
-  root.append(svg('line', { x1: pad, y1: height, x2: width, y2: height, stroke: '#bbb' }));
-  const top = svg('text', { x: 0, y: 10, 'font-size': 10, fill: '#667085' });
-  top.textContent = String(max);
-  root.append(top);
+  root.append(svg('line', { x1: 0, y1: height, x2: width, y2: height, stroke: '#bbb' }));
   perMinute.forEach((minute, i) => {
     let y = height;
     for (const status of Object.keys(STATUS_COLOURS)) {
       const n = minute.counts[status] ?? 0;
       if (n === 0) continue;
-      const h = (n / max) * (height - 12);
+      const h = (n / max) * (height - 4);
       y -= h;
       const rect = svg('rect', {
-        x: pad + i * barWidth + 1,
+        x: i * barWidth + 1,
         y,
         width: Math.max(1, barWidth - 2),
         height: h,
         fill: STATUS_COLOURS[status],
+        'data-status': status,
       });
       const title = svg('title', {});
       title.textContent = `${new Date(minute.minute).toLocaleTimeString()}: ${n} ${status}`;
@@ -59,15 +60,21 @@ function chart(perMinute) {
       root.append(rect);
     }
   });
-  for (const at of [0, 30, 59]) {
-    const label = svg('text', { x: pad + at * barWidth, y: height + 13, 'font-size': 10, fill: '#667085' });
-    label.textContent = new Date(perMinute[at].minute).toLocaleTimeString([], {
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    root.append(label);
-  }
-  return root;
+  const time = (i) =>
+    new Date(perMinute[i].minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return el(
+    'div',
+    { class: 'chart-box' },
+    el('div', { class: 'chart-max muted' }, `max ${max}/min`),
+    root,
+    el(
+      'div',
+      { class: 'chart-axis muted' },
+      el('span', {}, time(0)),
+      el('span', {}, time(30)),
+      el('span', {}, time(59)),
+    ),
+  );
 }
 
 function stat(label, value, id) {
