@@ -108,8 +108,9 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
 
       scope.get('/', async (_request, reply) => reply.redirect('/dashboard/overview', 303));
 
-      scope.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
-        const asset = await readAsset(request.params['*']);
+      // One flat directory: a name, never a path (readAsset refuses anything else anyway).
+      scope.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
+        const asset = await readAsset(request.params.name);
         if (!asset) return reply.status(404).type('text/plain; charset=utf-8').send('Not found');
         return reply
           .headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' })
@@ -184,12 +185,22 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
         return reply;
       });
 
-      // Every method: reads carry the token too, so nothing under /v1 answers a cookie alone.
-      scope.all('/api/v1/*', async (request, reply) => {
+      // Reads carry the token too, so nothing under /v1 answers a cookie alone. One route per path
+      // depth rather than a wildcard: the route table stays listable (admin-routes-auth.test.ts
+      // reads it), and /v1 paths are at most five segments deep.
+      const forward = async (request: FastifyRequest, reply: FastifyReply) => {
         const found = await apiSession(request, reply, true);
         if (!found) return reply;
         return forwardToApi(app, request, reply, found.apiKey);
-      });
+      };
+      for (let depth = 1; depth <= 5; depth++) {
+        const params = Array.from({ length: depth }, (_, i) => `:p${i + 1}`).join('/');
+        scope.route({
+          method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+          url: `/api/v1/${params}`,
+          handler: forward,
+        });
+      }
 
       registerCsvUpload(scope, gateway, (request, reply) => apiSession(request, reply, true));
 

@@ -111,9 +111,9 @@ describe('dashboard in chromium', () => {
     await page.fill('#to', '+447911123456');
     await page.fill('#text', 'Hello from the dashboard: 10 € off today');
     // The live counter: the euro sign is in GSM 03.38's extension table, so this stays GSM-7.
-    await page.waitForFunction(() => document.querySelector('#encoding')?.textContent === 'gsm7');
+    await page.waitForFunction("document.querySelector('#encoding')?.textContent === 'gsm7'");
     await page.fill('#text', 'Привет from the dashboard');
-    await page.waitForFunction(() => document.querySelector('#encoding')?.textContent === 'ucs2');
+    await page.waitForFunction("document.querySelector('#encoding')?.textContent === 'ucs2'");
     await page.screenshot({ path: join(ARTIFACTS, 'compose.png'), fullPage: true });
     await page.click('#send');
     await page.waitForSelector('#sent-link');
@@ -245,7 +245,7 @@ describe('dashboard in chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.waitForSelector('#chart svg rect', { state: 'attached' });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
     assert.ok(!/\bnull\b/.test((await page.textContent('main'))!), 'no stray "null" rendered');
     await page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png'), fullPage: true });
