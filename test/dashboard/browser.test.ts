@@ -111,9 +111,10 @@ describe('dashboard in chromium', () => {
     await page.fill('#to', '+447911123456');
     await page.fill('#text', 'Hello from the dashboard: 10 € off today');
     // The live counter: the euro sign is in GSM 03.38's extension table, so this stays GSM-7.
-    await page.waitForFunction("document.querySelector('#encoding')?.textContent === 'gsm7'");
+    await page.locator('#encoding', { hasText: /^gsm7$/ }).waitFor();
     await page.fill('#text', 'Привет from the dashboard');
-    await page.waitForFunction("document.querySelector('#encoding')?.textContent === 'ucs2'");
+    // (Locators, not waitForFunction: the page's CSP forbids evaluating strings, as it should.)
+    await page.locator('#encoding', { hasText: /^ucs2$/ }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'compose.png'), fullPage: true });
     await page.click('#send');
     await page.waitForSelector('#sent-link');
