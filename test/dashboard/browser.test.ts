@@ -238,6 +238,33 @@ describe('dashboard in chromium', () => {
     await page.close();
   });
 
+  it('opens every page an admin has without a script error or a failed API call', async () => {
+    const page = await newPage();
+    for (const name of [
+      'overview',
+      'messages',
+      'compose',
+      'upload',
+      'inbound',
+      'webhooks',
+      'connectors',
+      'accounts',
+      'campaigns',
+    ]) {
+      const response = await page.goto(`${base}/dashboard/${name}`);
+      assert.equal(response?.status(), 200, name);
+      // Every API read of the page done (the overview's event stream never ends: its first snapshot is the sign).
+      if (name === 'overview') await page.waitForSelector('#chart svg', { state: 'attached' });
+      else await page.waitForLoadState('networkidle');
+      const alerts = await page.locator('#page [role=alert]').allTextContents();
+      assert.deepEqual(alerts, [], `${name}: ${alerts.join('; ')}`);
+      if (name === 'accounts' || name === 'connectors') {
+        await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+      }
+    }
+    await page.close();
+  });
+
   it('is readable on a phone-sized screen', async () => {
     const page = await newPage();
     await page.goto(`${base}/dashboard/overview`);
