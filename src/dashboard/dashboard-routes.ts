@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { apiKeyPrefix } from '../accounts/api-keys.js';
+import { credentialIdentity } from '../api/credential-identity.js';
 import { toGatewayError } from '../api/gateway-errors.js';
 import { renderNativeError } from '../api/native/native-dialect.js';
-import { AuthenticationError, ForbiddenError } from '../core/errors.js';
+import { AuthenticationError, BackpressureError, ForbiddenError } from '../core/errors.js';
 import type { Gateway } from '../gateway.js';
 import { forwardToApi } from './api-proxy.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from './cookies.js';
 import { CSRF_FIELD, CSRF_HEADER, csrfMatches } from './csrf.js';
 import { registerCsvUpload } from './csv-upload-routes.js';
-import { loginPage, notFoundPage, pageShell, SECURITY_HEADERS } from './html.js';
+import { errorPage, loginPage, notFoundPage, pageShell, SECURITY_HEADERS } from './html.js';
 import { buildOverview } from './overview.js';
 import { streamOverview } from './overview-stream.js';
 import { findPage, mayOpen } from './pages.js';
@@ -73,11 +73,10 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
           'application/x-www-form-urlencoded',
         ]);
         if (request.url.startsWith('/dashboard/api/')) return apiError(reply, gatewayError);
-        return html(
-          reply,
-          gatewayError.status,
-          notFoundPage().replace('Not found', `${gatewayError.status}`),
-        );
+        // A sign-in slowed down for failing too often (429) lands here too, in the API's words.
+        if (gatewayError instanceof BackpressureError)
+          reply.header('retry-after', String(gatewayError.retryAfterSeconds));
+        return html(reply, gatewayError.status, errorPage(gatewayError.status, gatewayError.message));
       });
       scope.setNotFoundHandler((request, reply) =>
         request.url.startsWith('/dashboard/api/')
@@ -138,8 +137,12 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
         }
         const key = (form.apiKey ?? '').trim();
         if (key === '') return retry(400, 'Enter an API key.');
-        // Counted per key prefix, as the API counts failed Bearer keys (auth-failure-limiter.ts).
-        const credential = `key:${apiKeyPrefix(key) ?? key.slice(0, 16)}`;
+        // Counted under the identity the API counts this key's Bearer failures under, so failed
+        // guesses here and there add up (auth-failure-limiter.ts).
+        const credential = credentialIdentity({
+          headers: { authorization: `Bearer ${key}` },
+          params: {},
+        } as unknown as FastifyRequest);
         gateway.authFailures.check(request.ip, credential);
         let session: DashboardSession;
         try {
@@ -161,7 +164,11 @@ export function registerDashboard(app: FastifyInstance, gateway: Gateway): void 
         const form = (request.body ?? {}) as Record<string, string | undefined>;
         if (found) {
           if (!csrfMatches(found.session.csrfToken, form[CSRF_FIELD])) {
-            return html(reply, 403, notFoundPage().replace('Not found', 'Missing or wrong CSRF token'));
+            return html(
+              reply,
+              403,
+              errorPage(403, 'Missing or wrong CSRF token: sign out from the page itself'),
+            );
           }
           sessions.delete(found.session.id);
         }

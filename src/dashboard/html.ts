@@ -93,8 +93,13 @@ ${refusal ? '' : `<script type="module" src="/dashboard/assets/${page.name}.js">
 
 /** A page for a path that is not a page. */
 export function notFoundPage(): string {
+  return errorPage(404, 'There is no such page.');
+}
+
+/** A page for a refused or failed request (the status and the gateway's message, never a stack). */
+export function errorPage(status: number, message: string): string {
   return document(
-    'Not found',
-    '<main class="login"><h1>Not found</h1><p><a href="/dashboard">Dashboard</a></p></main>',
+    String(status),
+    `<main class="login"><h1>${status}</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/dashboard">Dashboard</a></p></main>`,
   );
 }

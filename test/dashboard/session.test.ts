@@ -179,6 +179,27 @@ await describeEachDatabase(
       assert.equal(page.statusCode, 303);
     });
 
+    it('a key failing sign-in too often is slowed down as the API slows it down (429)', async () => {
+      const limitedStore = await db.open();
+      const limited = await startTestGateway(limitedStore, { config: { maxFailedAuthPerMinute: 2 } });
+      try {
+        const wrong = 'sk_guessguess_wrongwrongwrongwrongwrong';
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) statuses.push((await postLogin(limited, wrong)).statusCode);
+        assert.deepEqual(statuses, [401, 401, 429]);
+        // The same key through the API is refused too: one limiter for both.
+        const api = await limited.http.inject({
+          method: 'GET',
+          url: '/v1/messages',
+          headers: { authorization: `Bearer ${wrong}` },
+        });
+        assert.equal(api.statusCode, 429);
+      } finally {
+        await limited.stop(false);
+        await limitedStore.destroy();
+      }
+    });
+
     it('pages carry a script-only CSP and never show the key', async () => {
       const session = await signIn(gateway, TEST_ADMIN_KEY);
       const page = await gateway.http.inject({
