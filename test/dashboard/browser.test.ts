@@ -265,6 +265,37 @@ describe('dashboard in chromium', () => {
     await page.close();
   });
 
+  it('creates an API key and a dialect credential on the accounts page, each secret shown once', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/dashboard/accounts`);
+    await page.fill('#key-name', 'made in the dashboard');
+    await page.click('#create-key');
+    const key = (await page.locator('#new-key .secret').textContent())!;
+    assert.match(key, /^sk_[A-Za-z0-9]+_/);
+    const check = await gateway.http.inject({
+      method: 'GET',
+      url: '/v1/messages',
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.equal(check.statusCode, 200, 'the new key works against the API');
+    await page.selectOption('#credential-kind', 'smpp');
+    await page.click('#create-credential');
+    await page.locator('#new-credential .secret').waitFor();
+    const listed = await gateway.http.inject({
+      method: 'GET',
+      url: '/v1/accounts/admin/credentials',
+      headers: ADMIN_AUTH,
+    });
+    assert.deepEqual(
+      (listed.json().data as { kind: string }[]).map((c) => c.kind),
+      ['smpp'],
+    );
+    await page.reload();
+    await page.locator('#credentials table').waitFor();
+    assert.equal(await page.locator('.secret').count(), 0, 'a secret is never shown again');
+    await page.close();
+  });
+
   it('is readable on a phone-sized screen', async () => {
     const page = await newPage();
     await page.goto(`${base}/dashboard/overview`);

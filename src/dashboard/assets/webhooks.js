@@ -36,7 +36,32 @@ async function show() {
       ),
     ),
   );
-  render(tabs, list);
+  const bulk = el('div', { class: 'actions', id: 'bulk-replay' });
+  if (state === 'dead') {
+    const button = el(
+      'button',
+      { type: 'button', class: 'secondary' },
+      'Replay every dead letter of the last 24 hours',
+    );
+    button.addEventListener('click', async () => {
+      if (!window.confirm('Replay every dead letter of the last 24 hours?')) return;
+      button.disabled = true;
+      try {
+        const until = new Date();
+        const since = new Date(until.getTime() - 24 * 3600_000);
+        const answer = await api('/v1/events/replay', {
+          method: 'POST',
+          body: { since: since.toISOString(), until: until.toISOString(), state: 'dead' },
+        });
+        bulk.replaceChildren(el('p', { class: 'ok' }, `${answer.replayed} event(s) replayed.`));
+      } catch (error) {
+        button.disabled = false;
+        bulk.append(errorLine(error));
+      }
+    });
+    bulk.append(button);
+  }
+  render(tabs, bulk, list);
   await guarded(list, async () => {
     const query = new URLSearchParams({ state, limit: '100' });
     const page = await api(`/v1/events?${query}`);
