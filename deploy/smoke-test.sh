@@ -21,5 +21,12 @@ curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "smoke test: no he
 answer=$(curl -s -o /dev/stderr -w '%{http_code}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
   -d '{"to":"+447911123456","text":"smoke test"}' "http://127.0.0.1:$port/v1/messages")
 [ "$answer" = 202 ] || { echo "smoke test: send answered $answer"; exit 1; }
+# The dashboard's assets are not TypeScript: a build that forgot to copy them would serve 404s.
+for asset in dashboard.css common.js overview.js; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/dashboard/assets/$asset")
+  [ "$code" = 200 ] || { echo "smoke test: /dashboard/assets/$asset answered $code (assets missing from dist?)"; exit 1; }
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/dashboard/login")
+[ "$code" = 200 ] || { echo "smoke test: /dashboard/login answered $code"; exit 1; }
 echo
-echo "smoke test: the built gateway answers and accepts a message"
+echo "smoke test: the built gateway answers, accepts a message and serves the dashboard"

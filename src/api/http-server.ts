@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { registerDashboard } from '../dashboard/dashboard-routes.js';
 import type { Gateway } from '../gateway.js';
 import { registerCallbackRoutes } from './callback-routes.js';
 import { clientErrorHandler } from './client-error.js';
@@ -11,7 +12,7 @@ import { rejectUnsafeInput, strictJsonParser } from './input-safety.js';
 import { renderNativeError } from './native/native-dialect.js';
 import { tellOtherNodesOfSettingChanges } from './settings-changes.js';
 
-/** Builds the HTTP server: health, provider callbacks, and every API dialect (native `/v1` first). */
+/** Builds the HTTP server: health, provider callbacks, every API dialect (native `/v1` first), the dashboard. */
 export function buildHttpServer(gateway: Gateway): FastifyInstance {
   const { http } = gateway.config;
   const app = Fastify({
@@ -68,6 +69,8 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   });
   registerHealthRoutes(app, gateway);
   for (const dialect of DIALECTS) registerDialect(app, gateway, dialect);
+  // The web dashboard: pages and a session-authenticated way into the /v1 routes above.
+  registerDashboard(app, gateway);
   void registerCallbackRoutes(app, gateway);
   return app;
 }
