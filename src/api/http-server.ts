@@ -12,6 +12,8 @@ import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput, strictJsonParser } from './input-safety.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { renderNativeError } from './native/native-dialect.js';
+import { registerDocsRoutes } from './openapi/docs-routes.js';
+import { recordRoutes } from './route-list.js';
 import { tellOtherNodesOfSettingChanges } from './settings-changes.js';
 
 /** Builds the HTTP server: health, provider callbacks, and every API dialect (native `/v1` first). */
@@ -52,6 +54,7 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
       void (reply as FastifyReply).status(status).send(body);
     },
   });
+  recordRoutes(app);
   // Only the content types a route declares are accepted: text/plain is not JSON, so 415 it.
   app.removeContentTypeParser('text/plain');
   // JSON is UTF-8: bytes that are not are a 400, not silently replaced characters.
@@ -84,6 +87,7 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
   });
   registerHealthRoutes(app, gateway);
   registerMetricsRoutes(app, gateway);
+  registerDocsRoutes(app);
   for (const dialect of DIALECTS) registerDialect(app, gateway, dialect);
   void registerCallbackRoutes(app, gateway);
   return app;
