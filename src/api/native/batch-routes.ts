@@ -37,6 +37,9 @@ export function registerBatchRoutes(app: FastifyInstance, gateway: Gateway): voi
       const results = await Promise.all(
         messages.map((item, index) => sendItem(gateway, principal, item, index)),
       );
+      // How long the items' idempotency keys are remembered: a resumed bulk run knows whether its
+      // keys still guard the rows it may have sent before it was interrupted.
+      void reply.header('idempotency-retention-seconds', String(gateway.config.idempotencyTtlSeconds));
       return reply.status(202).send({ results });
     },
   );
