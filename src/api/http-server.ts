@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { runInRequestContext } from '../core/request-context.js';
 import type { Gateway } from '../gateway.js';
+import { registerAccessLog } from './access-log.js';
 import { registerCallbackRoutes } from './callback-routes.js';
 import { clientErrorHandler } from './client-error.js';
 import { registerDialect } from './dialect.js';
@@ -86,6 +87,7 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
     return reply.status(answer.status).type(answer.contentType).send(answer.body);
   });
   registerHealthRoutes(app, gateway);
+  registerAccessLog(app, gateway.logger);
   registerMetricsRoutes(app, gateway);
   registerDocsRoutes(app);
   for (const dialect of DIALECTS) registerDialect(app, gateway, dialect);
