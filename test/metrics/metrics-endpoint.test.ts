@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { buildConfig } from '../../src/config/load-config.js';
 import type { Gateway } from '../../src/gateway.js';
 import { NUMBERS, waitForStatus } from '../api/support.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
@@ -136,6 +137,13 @@ await describeEachDatabase(
           assert.doesNotMatch(JSON.stringify(body), /smsgate_/);
         });
       }
+    });
+
+    it('refuses a short token in the configuration, naming the setting', () => {
+      assert.throws(
+        () => buildConfig({ metrics: { token: 'short' } }),
+        /metrics\.token: must be at least 16 characters/,
+      );
     });
 
     it('answers the scraper with the token', async () => {
