@@ -22,12 +22,15 @@ export class SubmitTimes {
     }
   }
 
-  /** When the receipt's segment was submitted (forgotten once asked; intermediate states keep it). */
+  /**
+   * When a final receipt's segment was submitted (then forgotten). Intermediate receipts (`accepted`,
+   * `enroute`) answer nothing and keep it: the latency measured is to the verdict, once per segment.
+   */
   take(receipt: DeliveryReceipt): number | undefined {
+    if (receipt.state === 'accepted' || receipt.state === 'enroute') return undefined;
     const key = `${receipt.connector}\u0000${receipt.upstreamId}`;
     const at = this.times.get(key);
-    if (at !== undefined && receipt.state !== 'accepted' && receipt.state !== 'enroute')
-      this.times.delete(key);
+    if (at !== undefined) this.times.delete(key);
     return at;
   }
 }
