@@ -23,6 +23,9 @@ import { MessageService } from './messages/message-service.js';
 import { SendPreparer } from './messages/send-preparer.js';
 import { VerdictWaiters } from './messages/verdicts.js';
 import { BindLeases } from './queue/bind-leases.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { instrumentConnector, SubmitTimes } from './metrics/instrumented-connector.js';
+import { registerScrapeGauges } from './metrics/scrape-gauges.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
@@ -134,6 +137,8 @@ export class Gateway {
     readonly changes: ChangeFeed,
     /** Which of each SMPP connector's binds this node opens (shared over the nodes). */
     readonly bindLeases: BindLeases,
+    /** The Prometheus metrics `/metrics` exposes. */
+    readonly metrics: GatewayMetrics,
   ) {
     this.routesSource = routesSource;
     this.listenForOtherNodes();
@@ -143,7 +148,10 @@ export class Gateway {
 
   static async create(options: GatewayOptions): Promise<Gateway> {
     const { config } = options;
-    const logger = options.logger ?? createLogger(config.logLevel);
+    const logger =
+      options.logger ?? createLogger(config.logLevel, { logMessageContent: config.logMessageContent });
+    const metrics = new GatewayMetrics();
+    const submitTimes = new SubmitTimes();
     const store =
       options.store ??
       (await openStore({
@@ -194,12 +202,25 @@ export class Gateway {
       const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: options.earlyReceiptWaitMs });
       let dispatcher: Dispatcher | undefined;
       const sink: ConnectorSink = {
-        receipt: (receipt) => tracker.handle(receipt),
+        receipt: (receipt) => {
+          metrics.receipts.labels(receipt.connector, receipt.state).inc();
+          // Arrival time, not the receipt's own `done date`: SMSCs write that in minutes, in their zone.
+          const submittedAt = submitTimes.take(receipt);
+          if (submittedAt !== undefined) {
+            metrics.receiptSeconds
+              .labels(receipt.connector)
+              .observe(Math.max(0, Date.now() - submittedAt) / 1000);
+          }
+          return tracker.handle(receipt);
+        },
         inbound: async (message) => {
           await inbound.receive(message);
         },
         capacityAvailable: () => dispatcher?.capacityAvailable(),
-        stateChanged: (event) => logConnectorEvent(logger, event),
+        stateChanged: (event) => {
+          metrics.connectorEvents.labels(event.connector, event.kind).inc();
+          logConnectorEvent(logger, event);
+        },
       };
       const connectorConfigs = effectiveConnectors(config);
       const bindLeases = new BindLeases(store, lease, logger);
@@ -207,7 +228,10 @@ export class Gateway {
       for (const connectorConfig of connectorConfigs) {
         if (connectors.has(connectorConfig.name))
           throw new Error(`two connectors are named "${connectorConfig.name}"`);
-        connectors.set(connectorConfig.name, createConnector(connectorConfig, sink, bindLeases));
+        connectors.set(
+          connectorConfig.name,
+          instrumentConnector(createConnector(connectorConfig, sink, bindLeases), metrics, submitTimes),
+        );
         if ('unauthenticatedCallbacks' in connectorConfig && connectorConfig.unauthenticatedCallbacks) {
           logger.warn(
             { connector: connectorConfig.name },
@@ -256,11 +280,21 @@ export class Gateway {
         lease,
       );
       const waiters = new VerdictWaiters();
-      writer.onCommitted = (changes) => waiters.committed(changes);
+      writer.onCommitted = (changes) => {
+        for (const change of changes) metrics.transitions.labels(change.status).inc();
+        waiters.committed(changes);
+      };
+      accept.onAccepted = (statuses, seconds, dialect) => {
+        metrics.accepted.labels(dialect).inc(statuses.length);
+        // A message's first status is committed with it, not by the status writer.
+        for (const status of statuses) metrics.transitions.labels(status).inc();
+        metrics.acceptSeconds.labels(dialect).observe(seconds);
+      };
       const messages = new MessageService(store, preparer, accept, dispatcher, webhooks, waiters, config);
       const auth = new Authenticator(store);
       const authFailures = new AuthFailureLimiter(config.maxFailedAuthPerMinute);
       const smpp = new GatewaySmppServer(smppBinds, config, store, messages, webhooks, authFailures, logger);
+      registerScrapeGauges(metrics, { connectors, dispatcher, webhooks, smppBinds });
       return new Gateway(
         config,
         logger,
@@ -285,6 +319,7 @@ export class Gateway {
         smpp,
         changes,
         bindLeases,
+        metrics,
       );
     } catch (error) {
       if (!options.store) await store.close();

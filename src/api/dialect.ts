@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../accounts/roles.js';
 import { AuthenticationError, type GatewayError } from '../core/errors.js';
+import { currentRequestContext } from '../core/request-context.js';
 import type { Gateway } from '../gateway.js';
 import { credentialIdentity } from './credential-identity.js';
 import { RouteNotFoundError, toGatewayError } from './gateway-errors.js';
@@ -112,6 +113,11 @@ export function registerDialect(app: FastifyInstance, gateway: Gateway, dialect:
             },
           );
         }
+        // What the accept path counts and records this request's messages under (metrics, history).
+        scope.addHook('onRequest', async () => {
+          const context = currentRequestContext();
+          if (context) context.dialect = dialect.name;
+        });
         const accepted = dialect.parsers.flatMap((parser) => parser.contentTypes);
         scope.setErrorHandler((error, request, reply) =>
           sendReply(

@@ -31,7 +31,12 @@ export async function apiRequest<T>(
   method: string,
   path: string,
   body?: unknown,
-  extra: { headers?: Record<string, string>; looksRight?: (value: unknown) => boolean } = {},
+  extra: {
+    headers?: Record<string, string>;
+    looksRight?: (value: unknown) => boolean;
+    /** Called with the answer's headers (a success's) before it is returned. */
+    onHeaders?: (headers: Headers) => void;
+  } = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -66,6 +71,7 @@ export async function apiRequest<T>(
   if (response.status !== 204 && (parsed === undefined || (extra.looksRight && !extra.looksRight(parsed)))) {
     throw notSmsgate();
   }
+  extra.onHeaders?.(response.headers);
   return parsed as T;
 }
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerBulkCommand } from './bulk-command.js';
 import { registerCampaignCommands } from './campaign-commands.js';
 import { registerMessagesCommand } from './messages-command.js';
 import { registerMigrateCommand } from './migrate-command.js';
@@ -20,6 +21,7 @@ const program = new Command()
 registerServeCommand(program);
 registerMigrateCommand(program);
 registerSendCommand(program);
+registerBulkCommand(program);
 registerStatusCommand(program);
 registerMessagesCommand(program);
 registerSmscSimCommand(program);

@@ -36,6 +36,11 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     const cluster = (fromFile.cluster ?? {}) as Record<string, unknown>;
     fromEnv.cluster = { ...cluster, nodeId: env.SMSGATE_NODE_ID };
   }
+  // A secret: kept out of the config file where one prefers (the rest of `metrics` from the file).
+  if (env.SMSGATE_METRICS_TOKEN) {
+    const metrics = (fromFile.metrics ?? {}) as Record<string, unknown>;
+    fromEnv.metrics = { ...metrics, token: env.SMSGATE_METRICS_TOKEN };
+  }
   const { config: _file, ...flags } = overrides;
   return buildConfig({ ...fromFile, ...fromEnv, ...pickDefined(flags) });
 }

@@ -111,6 +111,14 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Log message bodies and phone numbers (off by default: they are personal data). */
     logMessageContent: z.boolean().default(false),
+    /** `GET /metrics` (Prometheus). */
+    metrics: z
+      .object({
+        /** When set, scrapers must send `Authorization: Bearer <token>`; unset: open (bind to a private address). */
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Largest request body accepted, in bytes. */
     bodyLimitBytes: z
       .number()

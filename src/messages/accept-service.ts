@@ -11,6 +11,7 @@ import type { SenderNumbers } from '../accounts/sender-numbers.js';
 import type { Config } from '../config/schema.js';
 import { BackpressureError, GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { currentRequestContext } from '../core/request-context.js';
 import { type FieldNames, NATIVE_FIELD_NAMES } from '../core/send-input.js';
 import type { Dispatcher } from '../queue/dispatcher.js';
 import { GroupCommitter } from '../queue/group-commit.js';
@@ -58,6 +59,8 @@ interface CommitUnit {
  */
 export class AcceptService {
   private readonly committer: GroupCommitter<CommitUnit>;
+  /** Told of each committed request: its messages' first statuses, how long it took, its dialect. */
+  onAccepted: (statuses: readonly string[], seconds: number, dialect: string) => void = () => {};
 
   constructor(
     private readonly store: Store,
@@ -88,6 +91,8 @@ export class AcceptService {
     const sends = Array.isArray(prepared)
       ? (prepared as readonly PreparedSend[])
       : [prepared as PreparedSend];
+    const startedAt = performance.now();
+    const context = currentRequestContext();
     const nameOf = (i: number) => (Array.isArray(names) ? names[i]! : (names as FieldNames));
     const accountId = sends[0]!.accountId;
     const count = sends.reduce((n, s) => n + s.rows.length, 0);
@@ -125,6 +130,9 @@ export class AcceptService {
     }
     const rows = sends.flatMap((s) => s.rows);
     const leaseUntil = Date.now() + this.lease.ms;
+    // The accepting request's id in the first history entry: a message's timeline leads to the
+    // request's log lines (which carry the same id), without a column of its own.
+    const acceptedBy = context ? `accepted by request ${context.requestId} (${context.dialect})` : null;
     for (const row of rows) {
       row.lease_owner = this.lease.owner;
       row.lease_until = leaseUntil;
@@ -139,7 +147,7 @@ export class AcceptService {
         status: row.status,
         at: row.created_at,
         code: null,
-        detail: null,
+        detail: acceptedBy,
       })),
       idempotency,
       segments,
@@ -167,6 +175,11 @@ export class AcceptService {
     quota.settle();
     balance.settle();
     for (const send of sends) this.dispatcher.accepted(send.items, send.scheduleAt);
+    this.onAccepted(
+      rows.map((row) => row.status),
+      (performance.now() - startedAt) / 1000,
+      context?.dialect ?? 'internal',
+    );
   }
 
   /** The store's verdict where this node's cached view was behind: re-read it next time. */

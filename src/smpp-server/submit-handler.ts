@@ -1,5 +1,6 @@
 import type { Principal } from '../accounts/roles.js';
 import type { Logger } from '../core/logger.js';
+import { runInRequestContext } from '../core/request-context.js';
 import type { SendInput } from '../core/send-input.js';
 import type { MessageService } from '../messages/message-service.js';
 import { canTransmit } from '../smpp/bind-modes.js';
@@ -48,7 +49,9 @@ export class SubmitHandler {
       return;
     }
     bind.pendingSubmits++;
-    this.submit(principal, pdu).then(
+    // The SMPP request's id in history and logs: the bind and the PDU's sequence number.
+    const context = { requestId: `smpp-${bind.id}-${pdu.sequenceNumber}`, dialect: 'smpp' };
+    runInRequestContext(context, () => this.submit(principal, pdu)).then(
       (messageId) => {
         bind.pendingSubmits--;
         bind.counters.accepted++;

@@ -13,6 +13,10 @@ const PUBLIC_PATHS = new Set([
   '/interact/version/2/agent/soap/agent.wsdl', // the Interact API's WSDL
   // ServiceStack's metadata pages, public as ServiceStack serves them (docs/dialects/servicestack.md)
   ...['/metadata', '/json/metadata', '/xml/metadata', '/jsv/metadata'],
+  // Prometheus: open unless `metrics.token` is set (its refusals: test/metrics/metrics-endpoint.test.ts)
+  '/metrics',
+  // The OpenAPI document and Swagger UI (docs/metrics.md)
+  ...['/docs', '/docs/openapi.json', '/docs/init.js'],
 ]);
 
 /**
@@ -33,6 +37,8 @@ const DASHBOARD_ANSWERS: Readonly<Record<string, number>> = {
   'GET /dashboard/assets/:name': 404,
   'HEAD /dashboard/assets/:name': 404,
 };
+/** Public files by name: probed with a name that is none of them, so a 404, never a 401. */
+const PUBLIC_FILE_PATHS = new Set(['/docs/assets/:file']);
 
 /** What that code is per dialect. */
 function expectedUnauthenticatedCode(path: string): string {
@@ -278,8 +284,12 @@ await describeEachDatabase(
           continue;
         }
         const foreign = foreignAuthFailure(route.path);
-        const expected = PUBLIC_PATHS.has(route.path) ? 200 : (foreign?.status ?? 401);
-        if (expected !== 200) protectedCount++;
+        const expected = PUBLIC_PATHS.has(route.path)
+          ? 200
+          : PUBLIC_FILE_PATHS.has(route.path)
+            ? 404
+            : (foreign?.status ?? 401);
+        if (expected === 401 || expected === foreign?.status) protectedCount++;
         if (response.statusCode !== expected) {
           failures.push(
             `${route.method} ${url}: ${response.statusCode} (expected ${expected}) ${response.body}`,
@@ -321,7 +331,12 @@ await describeEachDatabase(
       ];
       const failures: string[] = [];
       for (const route of routes) {
-        if (PUBLIC_PATHS.has(route.path) || PROVIDER_PATHS.has(route.path)) continue;
+        if (
+          PUBLIC_PATHS.has(route.path) ||
+          PUBLIC_FILE_PATHS.has(route.path) ||
+          PROVIDER_PATHS.has(route.path)
+        )
+          continue;
         // The dashboard's pages take no API key at all (the test above checks their answers).
         if (DASHBOARD_ANSWERS[`${route.method} ${route.path}`] !== undefined) continue;
         const url = concreteUrl(route.path);

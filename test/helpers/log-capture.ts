@@ -9,7 +9,10 @@ export interface LogLine {
 }
 
 /** A real pino logger at `level` writing into memory; `lines` are the parsed records so far. */
-export function captureLogs(level = 'info'): { logger: Logger; lines: LogLine[] } {
+export function captureLogs(
+  level = 'info',
+  options: { logMessageContent?: boolean } = {},
+): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
   const out = new PassThrough();
   let pending = '';
@@ -19,5 +22,5 @@ export function captureLogs(level = 'info'): { logger: Logger; lines: LogLine[] 
     pending = parts.pop() ?? '';
     for (const part of parts) if (part.trim()) lines.push(JSON.parse(part) as LogLine);
   });
-  return { logger: createLogger(level, out), lines };
+  return { logger: createLogger(level, { destination: out, ...options }), lines };
 }

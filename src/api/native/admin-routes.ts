@@ -33,11 +33,11 @@ import { registerBalanceRoutes } from './balance-routes.js';
 import { registerCredentialRoutes } from './credential-routes.js';
 
 const name = z.string().trim().min(1).max(200);
-const tenantBody = z.object({ name, partnerAccountId: z.string().min(1).optional() }).strict();
-const accountBody = z
+export const tenantBody = z.object({ name, partnerAccountId: z.string().min(1).optional() }).strict();
+export const accountBody = z
   .object({ name, role: z.enum(ROLES).default('client'), tenantId: z.string().min(1).nullable().optional() })
   .strict();
-const limitsBody = z
+export const limitsBody = z
   .object({
     ratePerSecond: z.number().positive().max(100_000).nullable().optional(),
     burst: z.number().int().min(1).max(1_000_000).nullable().optional(),
@@ -47,11 +47,11 @@ const limitsBody = z
     prepaid: z.boolean().optional(),
   })
   .strict();
-const accountPatch = z
+export const accountPatch = z
   .object({ name: name.optional(), disabled: z.boolean().optional(), limits: limitsBody.optional() })
   .strict();
-const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
-const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
+export const keyBody = z.object({ name: z.string().max(200).optional() }).strict();
+export const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }).strict();
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const tenantView = (t: TenantRow) => ({

@@ -11,7 +11,7 @@ import { replacePrices } from '../../store/queries/prices.js';
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
-const balanceBody = z
+export const balanceBody = z
   .object({
     amount: z
       .number()
@@ -19,7 +19,7 @@ const balanceBody = z
       .refine((n) => n !== 0 && Math.abs(n) <= 1e9, 'a non-zero amount up to 1e9'),
   })
   .strict();
-const pricesBody = z
+export const pricesBody = z
   .object({
     prices: z
       .array(

@@ -17,7 +17,7 @@ const text = z.string().min(1).max(100_000);
 const from = z.string().trim().min(1).max(20).nullable().optional();
 const connector = z.string().min(1).max(64).nullable().optional();
 const name = z.string().trim().max(200).nullable().optional();
-const createBody = z
+export const createBody = z
   .object({
     id: z.string().min(1).max(100),
     name,
@@ -27,9 +27,11 @@ const createBody = z
     accountId: z.string().min(1).optional(),
   })
   .strict();
-const patchBody = z.object({ name, text: text.optional(), from, connector }).strict();
-const accountQuery = z.object({ accountId: z.string().min(1).optional() }).strict();
-const reportQuery = accountQuery.extend({ from: z.string().optional(), to: z.string().optional() }).strict();
+export const patchBody = z.object({ name, text: text.optional(), from, connector }).strict();
+export const accountQuery = z.object({ accountId: z.string().min(1).optional() }).strict();
+export const reportQuery = accountQuery
+  .extend({ from: z.string().optional(), to: z.string().optional() })
+  .strict();
 
 /** A campaign as the API shows it. */
 export function campaignView(row: CampaignRow) {

@@ -11,7 +11,7 @@ import { checkTwilioCredential } from '../dialects/twilio/twilio-credential-rule
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
-const credentialBody = z
+export const credentialBody = z
   .object({
     kind: z.enum(CREDENTIAL_KINDS),
     /** Generated for the login kinds, the account's tenant for application keys, when omitted. */

@@ -12,7 +12,7 @@ import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 import { listScope } from './list-scope.js';
 
-const inboundQuery = z
+export const inboundQuery = z
   .object({
     messageId: z.string().optional(),
     from: z.string().optional(),
@@ -20,11 +20,11 @@ const inboundQuery = z
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   })
   .strict();
-const accountQuery = z.object({ accountId: z.string().min(1).optional() }).strict();
-const optOutBody = z
+export const accountQuery = z.object({ accountId: z.string().min(1).optional() }).strict();
+export const optOutBody = z
   .object({ number: z.string().min(1).max(32), accountId: z.string().min(1).optional() })
   .strict();
-const simulatedInboundBody = z
+export const simulatedInboundBody = z
   .object({ from: z.string().min(1).max(32), to: z.string().min(1).max(32), text: z.string().max(1600) })
   .strict();
 

@@ -6,15 +6,15 @@ import { messageIdOf } from '../../core/message-sid.js';
 import { MESSAGE_STATUSES } from '../../core/statuses.js';
 import { analyzeText, splitSegments } from '../../core/text-encoding.js';
 import type { Gateway } from '../../gateway.js';
-import type { SentBatch } from '../../messages/message-service.js';
 import { countByStatus } from '../../store/queries/messages-read.js';
 import { numberFilter } from '../number-filter.js';
 import { zodToValidationError } from '../zod-errors.js';
+import { acceptedBody } from './accepted-body.js';
 import { principalOf, requireAuth } from './auth.js';
 import { messageView } from './message-view.js';
 import { parseSendBody, parseTimestamp } from './send-body.js';
 
-const listQuerySchema = z
+export const listQuerySchema = z
   .object({
     status: z.enum(MESSAGE_STATUSES).optional(),
     to: z.string().optional(),
@@ -27,7 +27,7 @@ const listQuerySchema = z
   })
   .strict();
 
-const previewBodySchema = z.object({ text: z.string().min(1, 'must not be empty') }).strict();
+export const previewBodySchema = z.object({ text: z.string().min(1, 'must not be empty') }).strict();
 
 /** The native message API: send, read, list, cancel, preview — thin callers of the message service. */
 export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): void {
@@ -108,21 +108,6 @@ export function registerMessageRoutes(app: FastifyInstance, gateway: Gateway): v
     );
     return can(principal, 'queue:read') ? { messages, queue: gateway.dispatcher.stats() } : { messages };
   });
-}
-
-function acceptedBody(send: SentBatch) {
-  return {
-    messages: send.messages.map((m) => ({
-      id: m.id,
-      to: m.to,
-      status: m.status,
-      encoding: send.encoding,
-      segments: send.segments,
-      clientRef: send.clientRef,
-      scheduleAt: send.scheduleAt === null ? null : new Date(send.scheduleAt).toISOString(),
-      createdAt: new Date(m.createdAt).toISOString(),
-    })),
-  };
 }
 
 /** `name:value`: the messages carrying that ref (what a dialect's caller knows them by). */

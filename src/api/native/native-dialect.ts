@@ -6,6 +6,7 @@ import type { ErrorBody } from '../error-body.js';
 import { parseJsonBody } from '../formats/json.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { authenticateNative } from './auth.js';
+import { registerBatchRoutes } from './batch-routes.js';
 import { registerCampaignRoutes } from './campaign-routes.js';
 import { registerConnectorRoutes } from './connector-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
@@ -43,6 +44,7 @@ export const nativeDialect: Dialect = {
   renderError: (error) => renderNativeError(error),
   routes(scope: FastifyInstance, _prefix: string, gateway: Gateway) {
     registerMessageRoutes(scope, gateway);
+    registerBatchRoutes(scope, gateway);
     registerConnectorRoutes(scope, gateway);
     registerSmppBindRoutes(scope, gateway);
     registerAdminRoutes(scope, gateway);

@@ -14,7 +14,7 @@ import {
 import { parseRequest } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
-const ownerBody = z.object({ accountId: z.string().min(1).max(64) }).strict();
+export const ownerBody = z.object({ accountId: z.string().min(1).max(64) }).strict();
 
 /**
  * Owned sender numbers (admin): `PUT /v1/numbers/:number {"accountId"}` gives a number (or short

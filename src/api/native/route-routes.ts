@@ -8,7 +8,7 @@ import { saveRoutes } from '../../store/queries/routes.js';
 import { zodToValidationError } from '../zod-errors.js';
 import { principalOf, requireAuth } from './auth.js';
 
-const tableBody = z.object({ routes: z.array(routeSchema).max(10_000) }).strict();
+export const tableBody = z.object({ routes: z.array(routeSchema).max(10_000) }).strict();
 
 /**
  * The route table (admin): read it, replace it (saved in the store, used at once and after

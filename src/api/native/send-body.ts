@@ -4,7 +4,7 @@ import type { SendInput } from '../../core/send-input.js';
 import { PRIORITIES } from '../../core/statuses.js';
 import { zodToValidationError } from '../zod-errors.js';
 
-const sendBodySchema = z
+export const sendBodySchema = z
   .object({
     to: z.union([z.string(), z.array(z.string()).min(1, 'must name at least one recipient')], {
       error: 'must be a phone number as a string ("+447911123456"), or a list of them',

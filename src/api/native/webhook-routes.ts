@@ -50,7 +50,7 @@ async function storedInboundFormat(
   return `twilio:${credential.id}`;
 }
 
-const webhookSettingsBody = z
+export const webhookSettingsBody = z
   .object({
     statusUrl: z.string().max(2000).nullable().optional(),
     inboundUrl: z.string().max(2000).nullable().optional(),
@@ -58,10 +58,10 @@ const webhookSettingsBody = z
     inboundFormat: z.enum(['native', 'twilio']).optional(),
   })
   .strict();
-const keywordsBody = z
+export const keywordsBody = z
   .object({ keywords: z.record(z.string().min(2).max(16), optOutKeywordsSchema).nullable() })
   .strict();
-const eventsQuery = z
+export const eventsQuery = z
   .object({
     state: z.enum(EVENT_STATES).optional(),
     messageId: z.string().optional(),
@@ -71,7 +71,7 @@ const eventsQuery = z
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   })
   .strict();
-const replayBody = z
+export const replayBody = z
   .object({
     since: z.string(),
     until: z.string(),
