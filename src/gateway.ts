@@ -85,6 +85,11 @@ export interface GatewayOptions {
   store?: Store;
   /** Receipt matching: how long an early receipt waits for its submission (tests shorten it). */
   earlyReceiptWaitMs?: number;
+  /**
+   * How far ahead scheduled messages are held in memory (default 60 s); tests shorten it to see
+   * messages beyond it read back from the store.
+   */
+  schedulerHorizonMs?: number;
 }
 
 /**
@@ -223,6 +228,9 @@ export class Gateway {
         connectors,
         defaultConnector: connectorConfigs[0]!.name,
         queue: config.queue,
+        ...(options.schedulerHorizonMs !== undefined
+          ? { schedulerHorizonMs: options.schedulerHorizonMs }
+          : {}),
         logger,
         routing: router,
         refuse: (item) =>

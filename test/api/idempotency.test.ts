@@ -152,11 +152,9 @@ await describeEachDatabase(
       const young = await sendMessages(gateway, body, withKey(auth, 'key-ttl'));
       assert.equal(young.headers['idempotent-replayed'], 'true', 'a minute before expiry it still replays');
       assert.deepEqual(young.json(), first.json());
-      assertError(
-        await sendMessages(gateway, { ...body, text: 'other' }, withKey(auth, 'key-ttl')),
-        409,
-        { code: 'idempotency_key_reused' },
-      );
+      assertError(await sendMessages(gateway, { ...body, text: 'other' }, withKey(auth, 'key-ttl')), 409, {
+        code: 'idempotency_key_reused',
+      });
 
       await ageKey(accountId, 'key-ttl', 120_000);
       // Expired: a different request with the key is a new request, not a 409 …
