@@ -27,14 +27,15 @@ await describeEachDatabase(
     });
 
     it('releases messages scheduled beyond the horizon from the store, in due order, none early', async () => {
-      gateway = await startTestGateway(store, { schedulerHorizonMs: HORIZON_MS });
+      const gw = await startTestGateway(store, { schedulerHorizonMs: HORIZON_MS });
+      gateway = gw;
       // Seconds past the horizon, so even a slow accept leaves them beyond it; given out of order.
       const base = Date.now() + 4000;
       const offsets = [900, 0, 1800, 300, 1200];
       const scheduled: { id: string; at: number }[] = [];
       for (const [i, offset] of offsets.entries()) {
         const at = base + offset;
-        const response = await gateway.http.inject({
+        const response = await gw.http.inject({
           method: 'POST',
           url: '/v1/messages',
           headers: ADMIN_AUTH,
@@ -47,7 +48,7 @@ await describeEachDatabase(
         assert.equal(response.statusCode, 202, response.body);
         scheduled.push({ id: response.json().messages[0].id, at });
       }
-      assert.equal(gateway.dispatcher.stats().scheduled, 0, 'nothing beyond the horizon is held in memory');
+      assert.equal(gw.dispatcher.stats().scheduled, 0, 'nothing beyond the horizon is held in memory');
       for (const { id } of scheduled)
         assert.equal((await findMessage(store, 'admin', id))?.status, 'scheduled');
 
