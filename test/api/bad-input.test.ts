@@ -8,7 +8,6 @@ import {
   assertError,
   countStoredMessages,
   get,
-  getMessage,
   isoIn,
   NUMBERS,
   sendMessages,
