@@ -36,13 +36,6 @@ const ROUTES = [
     type: 'application/xml',
     shape: /<ResponseStatus>/,
   },
-  {
-    url: '/interact/version/2/agent/soap',
-    root: 'soapenv:Envelope',
-    inner: SOAP,
-    type: 'text/xml',
-    shape: /<faultcode>/,
-  },
 ];
 
 await describeEachDatabase(
