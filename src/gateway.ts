@@ -22,10 +22,10 @@ import { AcceptService } from './messages/accept-service.js';
 import { MessageService } from './messages/message-service.js';
 import { SendPreparer } from './messages/send-preparer.js';
 import { VerdictWaiters } from './messages/verdicts.js';
-import { BindLeases } from './queue/bind-leases.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { instrumentConnector, SubmitTimes } from './metrics/instrumented-connector.js';
 import { registerScrapeGauges } from './metrics/scrape-gauges.js';
+import { BindLeases } from './queue/bind-leases.js';
 import { Dispatcher } from './queue/dispatcher.js';
 import { ReceiptTracker } from './queue/receipt-tracker.js';
 import { StatusWriter } from './queue/status-writer.js';
@@ -89,6 +89,11 @@ export interface GatewayOptions {
   store?: Store;
   /** Receipt matching: how long an early receipt waits for its submission (tests shorten it). */
   earlyReceiptWaitMs?: number;
+  /**
+   * How far ahead scheduled messages are held in memory (default 60 s); tests shorten it to see
+   * messages beyond it read back from the store.
+   */
+  schedulerHorizonMs?: number;
 }
 
 /**
@@ -259,6 +264,9 @@ export class Gateway {
         connectors,
         defaultConnector: connectorConfigs[0]!.name,
         queue: config.queue,
+        ...(options.schedulerHorizonMs !== undefined
+          ? { schedulerHorizonMs: options.schedulerHorizonMs }
+          : {}),
         logger,
         routing: router,
         refuse: (item) =>

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { registerDashboard } from '../dashboard/dashboard-routes.js';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { runInRequestContext } from '../core/request-context.js';
+import { registerDashboard } from '../dashboard/dashboard-routes.js';
 import type { Gateway } from '../gateway.js';
 import { registerAccessLog } from './access-log.js';
 import { registerCallbackRoutes } from './callback-routes.js';
 import { clientErrorHandler } from './client-error.js';
 import { registerDialect } from './dialect.js';
 import { DIALECTS } from './dialects.js';
-import { nativeErrorHandler, toErrorResponse } from './error-body.js';
+import { nativeErrorHandler } from './error-body.js';
+import { frameworkErrorHandler } from './framework-errors.js';
 import { RouteNotFoundError } from './gateway-errors.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { rejectUnsafeInput, strictJsonParser } from './input-safety.js';
@@ -50,11 +51,14 @@ export function buildHttpServer(gateway: Gateway): FastifyInstance {
     },
     // Bad input is the caller's problem, not a crash: Fastify answers 400 for malformed URLs too.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    // Errors Fastify raises before routing (a malformed URL, an over-long path) in our error shape too.
-    frameworkErrors: (error, _request, reply) => {
-      const { status, body } = toErrorResponse(error, gateway.logger);
-      void (reply as FastifyReply).status(status).send(body);
-    },
+    // Errors Fastify raises before routing (a malformed URL, an over-long path) in the shape of
+    // the dialect owning the path, like every other error.
+    frameworkErrors: (error, request, reply) =>
+      frameworkErrorHandler(DIALECTS, gateway.logger)(
+        error,
+        request as FastifyRequest,
+        reply as FastifyReply,
+      ),
   });
   recordRoutes(app);
   // Only the content types a route declares are accepted: text/plain is not JSON, so 415 it.

@@ -71,6 +71,11 @@ export class ReceiptTracker {
     this.maxTracked = options.maxTracked ?? 200_000;
   }
 
+  /** Receipts waiting for their submission to be recorded (tests wait for one to be waiting). */
+  get waitingReceipts(): number {
+    return this.early.size;
+  }
+
   /** Remembers a submission's upstream ids so its receipts match without a query. */
   register(connector: string, messageId: string, upstreamIds: readonly string[]): void {
     const tracked: Tracked = { messageId, parts: new Array(upstreamIds.length), done: false };

@@ -107,6 +107,16 @@ export class SmscSimulator {
     return { ...this.count };
   }
 
+  /**
+   * Receipts that fell due while no receiver of their system_id was bound, kept for the next one
+   * (what a test waits for instead of sleeping past the receipt delay).
+   */
+  get storedReceipts(): number {
+    let count = 0;
+    for (const queue of this.stored.values()) count += queue.length;
+    return count;
+  }
+
   /** The port it listens on, once started. */
   get port(): number | undefined {
     return this.listening;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance, type HTTPMethods, type InjectOptions } from 'fastify';
+import Fastify, { type HTTPMethods, type InjectOptions } from 'fastify';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { startTestGateway, waitFor } from '../helpers/gateway.js';
+import { concreteUrl, listRoutes, type Route } from '../helpers/route-list.js';
 
 /** The only routes anyone may call without credentials (any method registered on them). */
 const PUBLIC_PATHS = new Set([
@@ -86,40 +87,6 @@ const KNOWN_ROUTES = [
   'GET /send',
   'POST /secure/sendbatch',
 ];
-
-interface Route {
-  method: string;
-  path: string;
-}
-
-/**
- * Every (method, path) the server exposes, read from Fastify's own route tree
- * (`printRoutes({ commonPrefix: false })`). Each line is `<indent><├── or └──> <segment> (METHODS)`;
- * the indent is 4 characters per level and a node's full path is its ancestors' segments joined.
- */
-function listRoutes(app: FastifyInstance): Route[] {
-  const tree = app.printRoutes({ commonPrefix: false, includeMeta: false });
-  const stack: string[] = [];
-  const routes: Route[] = [];
-  for (const line of tree.split('\n')) {
-    if (line.trim() === '') continue;
-    const match = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
-    assert.ok(match, `unparseable line in printRoutes output: ${JSON.stringify(line)}\n${tree}`);
-    const depth = match[1]!.length / 4;
-    stack.length = depth;
-    stack.push(match[2]!);
-    const path = stack.join('');
-    for (const method of (match[3] ?? '').split(',')) {
-      if (method.trim() !== '') routes.push({ method: method.trim(), path });
-    }
-  }
-  return routes;
-}
-
-/** A concrete URL for a route: every path parameter (and wildcard) becomes `x`. */
-function concreteUrl(path: string): string {
-  return path.replace(/:[A-Za-z0-9_]+(\([^)]*\))?/g, 'x').replace(/\*/g, 'x');
-}
 
 let addressCounter = 0;
 /**

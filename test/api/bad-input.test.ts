@@ -4,16 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
-import {
-  assertError,
-  countStoredMessages,
-  get,
-  getMessage,
-  isoIn,
-  NUMBERS,
-  sendMessages,
-  sendRaw,
-} from './support.js';
+import { assertError, countStoredMessages, get, isoIn, NUMBERS, sendMessages, sendRaw } from './support.js';
 
 const TO = NUMBERS.delivered;
 const MAX_RECIPIENTS = 5;
@@ -400,29 +391,24 @@ await describeEachDatabase(
      * A text is either refused with a 400 naming the field, or accepted and kept exactly as sent.
      * Silently changing it, or failing with a 5xx, is wrong.
      */
-    const assertRefusedOrKept = async (body: Record<string, unknown>, field: 'text' | 'clientRef') => {
+    // The gateway refuses these (api/input-safety.ts): PostgreSQL text cannot hold a NUL and the
+    // stores would silently replace a lone surrogate, so keeping them is not an option either.
+    const assertRefused = async (body: Record<string, unknown>, field: 'text' | 'clientRef') => {
       const before = await countStoredMessages(store);
-      const response = await sendMessages(gateway, body);
-      assert.ok(response.statusCode < 500, `${response.statusCode}: ${response.body}`);
-      if (response.statusCode === 202) {
-        const stored = await getMessage(gateway, response.json().messages[0].id);
-        assert.equal(stored[field], body[field], `${field} was changed on the way into the store`);
-      } else {
-        assertError(response, 400, { field });
-        assert.equal(await countStoredMessages(store), before);
-      }
+      assertError(await sendMessages(gateway, body), 400, { code: 'invalid_input', field });
+      assert.equal(await countStoredMessages(store), before);
     };
 
     it('a NUL character in text', async () => {
-      await assertRefusedOrKept({ to: TO, text: 'before\u0000after' }, 'text');
+      await assertRefused({ to: TO, text: 'before\u0000after' }, 'text');
     });
 
     it('a NUL character in clientRef', async () => {
-      await assertRefusedOrKept({ to: TO, text: 'x', clientRef: 'ref\u0000' }, 'clientRef');
+      await assertRefused({ to: TO, text: 'x', clientRef: 'ref\u0000' }, 'clientRef');
     });
 
     it('a lone UTF-16 surrogate in text', async () => {
-      await assertRefusedOrKept({ to: TO, text: 'broken \ud83d pair' }, 'text');
+      await assertRefused({ to: TO, text: 'broken \ud83d pair' }, 'text');
     });
 
     it('one bad request does not fail the good requests committed with it', async () => {
@@ -431,7 +417,7 @@ await describeEachDatabase(
         sendMessages(gateway, { to: TO, text: 'bad\u0000' }),
         sendMessages(gateway, { to: NUMBERS.delivered2, text: 'good too' }),
       ]);
-      assert.ok(bad.statusCode < 500, `${bad.statusCode}: ${bad.body}`);
+      assertError(bad, 400, { code: 'invalid_input', field: 'text' });
       assert.equal(good.statusCode, 202, good.body);
       assert.equal(good2.statusCode, 202, good2.body);
     });
@@ -447,10 +433,11 @@ await describeEachDatabase(
         400,
         { code: 'invalid_input', field: 'id' },
       );
-      for (const url of ['/v1/messages?to=%00', '/v1/messages?clientRef=x%00']) {
-        const response = await get(gateway, url);
-        if (response.statusCode === 200) assert.deepEqual(response.json().data, []);
-        else assertError(response, 400);
+      for (const [url, field] of [
+        ['/v1/messages?to=%00', 'to'],
+        ['/v1/messages?clientRef=x%00', 'clientRef'],
+      ] as const) {
+        assertError(await get(gateway, url), 400, { code: 'invalid_input', field });
       }
     });
   },

@@ -131,6 +131,49 @@ await describeEachDatabase(
       }
     });
 
+    /** Moves a stored key's response back in time: the store is the clock the expiry reads. */
+    const ageKey = async (accountId: string, key: string, byMs: number) => {
+      const result = await store.db
+        .updateTable('idempotency_keys')
+        .set((eb) => ({ created_at: eb('created_at', '-', byMs) }))
+        .where('account_id', '=', accountId)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      assert.equal(Number(result.numUpdatedRows), 1, 'the key was stored');
+    };
+    const DAY_MS = 24 * 3600 * 1000; // the default idempotencyTtlSeconds (docs/api.md)
+
+    it('a key younger than the TTL still replays; once past it the key is free again, through the API', async () => {
+      const { accountId, auth } = await createAccount(store);
+      const first = await sendMessages(gateway, body, withKey(auth, 'key-ttl'));
+      assert.equal(first.statusCode, 202, first.body);
+
+      await ageKey(accountId, 'key-ttl', DAY_MS - 60_000);
+      const young = await sendMessages(gateway, body, withKey(auth, 'key-ttl'));
+      assert.equal(young.headers['idempotent-replayed'], 'true', 'a minute before expiry it still replays');
+      assert.deepEqual(young.json(), first.json());
+      assertError(await sendMessages(gateway, { ...body, text: 'other' }, withKey(auth, 'key-ttl')), 409, {
+        code: 'idempotency_key_reused',
+      });
+
+      await ageKey(accountId, 'key-ttl', 120_000);
+      // Expired: a different request with the key is a new request, not a 409 …
+      const other = { ...body, text: 'a new month' };
+      const fresh = await sendMessages(gateway, other, withKey(auth, 'key-ttl'));
+      assert.equal(fresh.statusCode, 202, fresh.body);
+      assert.equal(fresh.headers['idempotent-replayed'], undefined);
+      assert.notDeepEqual(fresh.json(), first.json());
+      assert.equal((await listAllIds(gateway, {}, auth)).length, 4, 'two messages each time');
+      // … and its response replaced the expired one: the key now replays the new request.
+      const replay = await sendMessages(gateway, other, withKey(auth, 'key-ttl'));
+      assert.equal(replay.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(replay.json(), fresh.json());
+      assertError(await sendMessages(gateway, body, withKey(auth, 'key-ttl')), 409, {
+        code: 'idempotency_key_reused',
+      });
+      assert.equal((await listAllIds(gateway, {}, auth)).length, 4);
+    });
+
     it('a malformed Idempotency-Key → 400 naming it, nothing stored', async () => {
       const auth = await fresh();
       for (const key of ['has space', 'x'.repeat(256), 'tab\there', 'ключ']) {

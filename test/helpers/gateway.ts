@@ -13,6 +13,8 @@ export interface TestGatewayOptions {
   /** Open the HTTP port (on 127.0.0.1, a free port) instead of using `inject` only. */
   listen?: boolean;
   earlyReceiptWaitMs?: number;
+  /** How far ahead the scheduler holds messages in memory (the gateway's default: 60 s). */
+  schedulerHorizonMs?: number;
   /** Where the gateway logs (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger;
 }
@@ -40,6 +42,7 @@ export async function startTestGateway(store: Store, options: TestGatewayOptions
     adminKey: TEST_ADMIN_KEY,
     logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     earlyReceiptWaitMs: options.earlyReceiptWaitMs ?? 200,
+    ...(options.schedulerHorizonMs !== undefined ? { schedulerHorizonMs: options.schedulerHorizonMs } : {}),
   });
   await gateway.start(options.listen ?? false);
   return gateway;

@@ -352,7 +352,9 @@ await describeEachDatabase(
       const tracker = new ReceiptTracker(store, writer, { earlyReceiptWaitMs: 5_000 });
       const id = await sentMessage(1);
       const handled = tracker.handle(receipt('EARLY', 'delivered'));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Forced, not hoped for: the submission is registered only once the receipt has missed
+      // memory and the store and is waiting for it.
+      await waitFor(() => (tracker.waitingReceipts === 1 ? true : undefined), 10_000, 'the receipt waiting');
       assert.equal(await statusOf2(store, id), 'sent');
       tracker.register('c', id, ['EARLY']);
       await handled;

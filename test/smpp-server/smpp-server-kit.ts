@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { ConfigInput } from '../../src/config/schema.js';
+import type { Logger } from '../../src/core/logger.js';
 import type { Gateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/open-store.js';
 import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
@@ -57,9 +58,17 @@ export function connectForeign(port: number): { session: ForeignSession; errors:
 }
 
 /** A test gateway with its SMPP server listening on a free port. */
-export async function startSmppGateway(store: Store, config: ConfigInput = {}): Promise<Gateway> {
+export async function startSmppGateway(
+  store: Store,
+  config: ConfigInput = {},
+  logger?: Logger,
+): Promise<Gateway> {
   const smppPort = await freePort();
-  return startTestGateway(store, { config: { smppPort, ...config }, listen: true });
+  return startTestGateway(store, {
+    config: { smppPort, ...config },
+    listen: true,
+    ...(logger ? { logger } : {}),
+  });
 }
 
 /** The port the gateway's SMPP server listens on. */

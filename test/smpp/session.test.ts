@@ -15,7 +15,7 @@ import {
   SmppSession,
   SmppTimeoutError,
 } from '../../src/smpp/smpp-session.js';
-import { acceptBinds, connectRaw, type RawConnection, RawServer, sleep, waitUntil } from './smpp-test-kit.js';
+import { acceptBinds, connectRaw, type RawConnection, RawServer, waitUntil } from './smpp-test-kit.js';
 
 /**
  * The SMPP session layer over real sockets: our SmppServer against our bindSession client, and each
@@ -167,7 +167,9 @@ describe('requests and responses', () => {
     const session = await bind(port, { windowSize: 3, responseTimeoutMs: 10_000 });
     const results = Array.from({ length: 10 }, (_, i) => submit(session, `4477009000${i}`));
     await waitUntil(() => held.length === 3, 'the first three submits');
-    await sleep(150);
+    // A barrier, not a sleep: the client answers this enquire_link on the same ordered socket, so
+    // once its answer is here everything the client wrote before it is here too.
+    await bound[0]!.request('enquire_link');
     assert.equal(received, 3, 'the fourth request waits for a free slot');
     assert.equal(session.inFlight, 3);
     assert.equal(session.available, 0);
@@ -310,7 +312,10 @@ describe('closing', () => {
     const submits = await peer.waitFor('submit_sm', 3);
     const unbound = session.unbind();
     await assert.rejects(submit(session), SessionClosedError);
-    await sleep(150);
+    // A barrier on the ordered socket instead of a sleep: an unbind written before the answer to
+    // this enquire_link would have arrived before it.
+    peer.send('enquire_link', { sequenceNumber: 0x7fff0001 });
+    await peer.waitFor('enquire_link_resp');
     assert.equal(peer.all('unbind').length, 0, 'unbind waits for the responses');
     for (const pdu of submits) peer.reply(pdu, 'submit_sm_resp', { message_id: `m${pdu.sequenceNumber}` });
     await peer.waitFor('unbind');

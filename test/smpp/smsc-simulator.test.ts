@@ -21,7 +21,7 @@ import {
 import { buildConcatUdh, parseUdh } from '../../src/smpp/udh.js';
 import type { SmscSimOptions } from '../../src/smsc-sim/smsc-sim-options.js';
 import { SmscSimulator } from '../../src/smsc-sim/smsc-simulator.js';
-import { sleep, waitUntil } from './smpp-test-kit.js';
+import { waitUntil } from './smpp-test-kit.js';
 
 /** The SMSC simulator over real sockets, driven by our own bindSession client. */
 
@@ -351,8 +351,9 @@ describe('SmscSimulator submissions', () => {
     );
     assert.equal(undeliveredText?.err, '042');
     await receiptFor(client, failureOnlyFail);
-    // The receipts that do come have come; give any stray one the same time again to show up.
-    await sleep(100);
+    // Receipts are counted pending from the submit's answer until acknowledged: none pending means
+    // every receipt these submits will ever cause has been delivered (no sleep for strays).
+    await waitUntil(() => simulator.counters.receiptsPending === 0, 'no receipt pending');
     const receiptIds = client.delivered.map((pdu) => receiptedMessageId(pdu));
     for (const id of [silent, noReceipt, failureOnlyOk]) assert.ok(!receiptIds.includes(id), id);
     assert.equal(client.delivered.length, 3);
@@ -431,8 +432,8 @@ describe('SmscSimulator receipts', () => {
       ids.push(messageIdOf(await submit(transmitter.session, { destination_addr: `44770090030${i}` })));
     }
     const otherAccount = await connectClient(port, { systemId: 'beta', password: 'pb', mode: 'receiver' });
-    // Long past the receipt delay: the receipts are due, and stored.
-    await sleep(150);
+    // The receipts fell due and, with no receiver of alpha bound, were stored (not sent to beta's).
+    await waitUntil(() => simulator.storedReceipts === 3, 'three receipts stored for alpha');
     assert.equal(simulator.counters.receiptsPending, 3);
     assert.equal(simulator.counters.receiptsSent, 0);
     assert.deepEqual(transmitter.delivered, []);

@@ -83,6 +83,7 @@ await describeEachDatabase(
           .insertInto('credentials')
           .values(credential('cred_4', 'acc_b', 40))
           .execute(),
+        /unique|duplicate key/i,
       );
       // A revoked one does not count: the identifier can be issued again once the live one is revoked.
       await store.db.updateTable('credentials').set({ revoked_at: 50 }).where('id', '=', 'cred_1').execute();

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Gateway } from '../../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../../helpers/databases.js';
 import { startTestGateway, waitFor } from '../../helpers/gateway.js';
+import { outboxSettled } from '../../helpers/outbox-settled.js';
 import { assertSuccess, type JasminUser, jasminGet, provisionJasmin } from './jasmin-support.js';
 
 interface Received {
@@ -120,10 +121,8 @@ await describeEachDatabase(
     it('dlr-level 1 by GET reports only the SMS-C’s answer; dlr-level 2 only the terminal state (UNDELIV)', async () => {
       const first = await send('+447911123457', '1', 'GET');
       const second = await send('+447911120000', '2', 'GET');
-      await waitFor(() =>
-        receiver.of(first).length >= 1 && receiver.of(second).length >= 1 ? true : undefined,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Every DLR these messages will ever cause has been answered: the lists below are final.
+      await outboxSettled(store, [first, second]);
       assert.deepEqual(
         receiver.of(first).map((r) => [r.method, r.params.message_status, r.params.level]),
         [['GET', 'ESME_ROK', '1']],
