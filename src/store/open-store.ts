@@ -113,6 +113,14 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // A server that restarts or drops connections makes pg emit 'error' on idle pooled clients (on
+  // the pool) and on clients checked out between two queries (on the client); unhandled, either
+  // kills the process. The failed connection is discarded by the pool, and whatever was using it
+  // gets the error from its next query (answered as 503 store_unavailable), so ignoring it here is right.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // NOTIFY reaches every session of the database: the schema keeps two smsgates (or tests) apart.
   const changeChannel = `smsgate_changes${schema ? `_${schema}` : ''}`;
