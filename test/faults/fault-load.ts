@@ -18,6 +18,11 @@ export interface LoadOptions {
   onAccepted?: (accepted: number) => void | Promise<void>;
   /** A pause each worker takes between its requests, so the load spans a fault instead of racing past it. */
   spacingMs?: number;
+  /**
+   * Send a number again after a 503 (what a client told "nothing was accepted, retry later" does),
+   * after `spacingMs`; otherwise a refused number is given up.
+   */
+  retryRefused?: boolean;
 }
 
 export interface LoadResult {
@@ -33,8 +38,10 @@ export async function fireLoad(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = { accepted: new Map(), refused: new Map(), cut: 0 };
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < options.numbers.length) {
-      const to = options.numbers[next++]!;
+    const again: string[] = [];
+    for (;;) {
+      const to = again.pop() ?? options.numbers[next++];
+      if (to === undefined) return;
       let status: number;
       let body: string;
       try {
@@ -59,6 +66,7 @@ export async function fireLoad(options: LoadOptions): Promise<LoadResult> {
         const seen = result.refused.get(status);
         if (seen) seen.count++;
         else result.refused.set(status, { count: 1, firstBody: body });
+        if (status === 503 && options.retryRefused) again.push(to);
       }
       if (options.spacingMs) await new Promise((r) => setTimeout(r, options.spacingMs));
     }

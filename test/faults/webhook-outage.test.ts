@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it, type TestContext } from 'node:test';
+import { api, GatewayProcess, killAllGateways, tempDir } from '../e2e/gateway-process.js';
 import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { api, GatewayProcess, killAllGateways, tempDir } from '../e2e/gateway-process.js';
 import { distinctNumbers, printFigures, size } from './fault-kit.js';
 import { fireLoad } from './fault-load.js';
 import { assertNothingLost, lostCount, notYetFinal, verdictAfterFault } from './fault-verdict.js';
