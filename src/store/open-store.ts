@@ -74,7 +74,10 @@ function openSqlite(options: OpenStoreOptions): Store {
   }
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  sqlite.pragma('busy_timeout = 5000');
+  // Only another process (a backup, an operator's sqlite3) can hold a lock on our file. The wait
+  // blocks the event loop (better-sqlite3 is synchronous), so it is short: with 5 s every queued
+  // write stalled the process for 5 s and nothing answered; with 200 ms sends get 503 at once.
+  sqlite.pragma('busy_timeout = 200');
   sqlite.pragma('foreign_keys = ON');
   // Larger page cache and memory-mapped reads: the working set of a busy gateway is the recent messages.
   sqlite.pragma('cache_size = -65536');
