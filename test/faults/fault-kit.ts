@@ -4,6 +4,7 @@
  * receiver, a load that records every acknowledgement, and the check made after each fault.
  */
 
+import { appendFileSync } from 'node:fs';
 import type { SmscSimOptions } from '../../src/smsc-sim/smsc-sim-options.js';
 import { DEFAULT_PASSWORD, DEFAULT_SYSTEM_ID } from '../../src/smsc-sim/smsc-sim-options.js';
 import { SmscSimulator } from '../../src/smsc-sim/smsc-simulator.js';
@@ -86,7 +87,9 @@ export interface FaultFigures {
 
 /** Prints the figures as one line the reader (and the docs) can find: `FAULT FIGURES {…}`. */
 export function printFigures(t: { diagnostic(message: string): void }, figures: FaultFigures): void {
-  const line = `FAULT FIGURES ${JSON.stringify({ run: FULL_RUN ? 'full' : 'reduced', ...figures })}`;
-  t.diagnostic(line);
-  process.stdout.write(`# ${line}\n`);
+  const json = JSON.stringify({ run: FULL_RUN ? 'full' : 'reduced', ...figures });
+  t.diagnostic(`FAULT FIGURES ${json}`);
+  // The runner prints a file's diagnostics only when the file ends; a file also appends its
+  // figures to SMSGATE_FAULT_FIGURES at once, so a long run's figures survive a later failure.
+  if (process.env.SMSGATE_FAULT_FIGURES) appendFileSync(process.env.SMSGATE_FAULT_FIGURES, `${json}\n`);
 }

@@ -28,7 +28,7 @@ describe('the gateway SIGKILLed under load, then restarted', () => {
 
   it('every 202 ends delivered with its final event; duplicates ≤ one window per kill', async (t: TestContext) => {
     const kills = size(1, 3);
-    const perCycle = size(1000, 3000);
+    const perCycle = size(1000, 1500);
     const { sim, port } = await startSim();
     const receiver = await WebhookReceiver.start(200);
     const dir = tempDir('fault-kill');
@@ -69,7 +69,7 @@ describe('the gateway SIGKILLed under load, then restarted', () => {
       // The restarted gateway takes new work as well as the old.
       const afterwards = await fireLoad({
         baseUrl: () => gateway.url,
-        numbers: distinctNumbers(size(200, 500), 1_200_000),
+        numbers: distinctNumbers(size(200, 300), 1_200_000),
         callbackUrl: receiver.url('/kill'),
       });
       absorb(afterwards);

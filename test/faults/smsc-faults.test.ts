@@ -64,7 +64,7 @@ describe('SMSC faults under load (shipped timings)', () => {
   });
 
   it('the SMSC drops the connection mid-window: every message delivered, duplicates ≤ drops × window', async (t: TestContext) => {
-    const total = size(400, 3000);
+    const total = size(400, 1500);
     // Answers 5 ms late, so each drop strands a window of submissions the SMSC has taken but not answered.
     const { sims, receiver, gateway } = await setUp([{ dropEvery: 150, responseDelayMs: 5 }]);
     const sim = sims[0]!;
@@ -107,7 +107,7 @@ describe('SMSC faults under load (shipped timings)', () => {
   });
 
   it('the SMSC throttles (ESME_RTHROTTLED): every message delivered, none submitted twice', async (t: TestContext) => {
-    const total = size(300, 3000);
+    const total = size(300, 1500);
     const { sims, receiver, gateway } = await setUp([{ throttleEvery: 7 }]);
     const sim = sims[0]!;
     let atRisk = 0;
@@ -141,7 +141,7 @@ describe('SMSC faults under load (shipped timings)', () => {
 
   it('the SMSC never answers submit_sm: the failover SMSC delivers every message after the response timeout', async (t: TestContext) => {
     // Each window of submissions waits out the response timeout (10 s) before failing over.
-    const total = size(60, 300);
+    const total = size(60, 160);
     const { sims, receiver, gateway } = await setUp(
       [{ neverRespond: true }, {}],
       [{ failover: ['smsc0', 'smsc1'] }],
