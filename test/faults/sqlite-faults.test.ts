@@ -54,6 +54,7 @@ async function storeOutage(t: TestContext, outage: Outage, firstNumber: number):
     let atRisk = 0;
     let sendWhileAway: { status: number; body: string } | undefined;
     let injected: Promise<void> | undefined;
+    let probes = 0;
     const away = async (acceptedSoFar: number) => {
       atRisk = notYetFinal(receiver, acceptedSoFar);
       await outage.inject();
@@ -64,7 +65,11 @@ async function storeOutage(t: TestContext, outage: Outage, firstNumber: number):
           const answer = await fetch(`${gateway.url}/v1/messages`, {
             method: 'POST',
             headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ to: distinctNumbers(1, firstNumber + 90_000)[0], text: 'while away' }),
+            // A number of its own per probe: one stored before the store went away is a message, not a duplicate.
+            body: JSON.stringify({
+              to: distinctNumbers(1, firstNumber + 90_000 + probes++)[0],
+              text: 'while away',
+            }),
             signal: AbortSignal.timeout(30_000),
           });
           const body = await answer.text();
