@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
-import { GatewayError } from '../core/errors.js';
+import { BackpressureError, GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 
 /** 404 for a path no route answers. */
 export class RouteNotFoundError extends GatewayError {
@@ -53,6 +54,15 @@ export function toGatewayError(
       fastifyError.statusCode,
       known?.code ?? 'invalid_request',
       known?.message ?? fastifyError.message ?? 'Bad request',
+    );
+  }
+  if (isStoreUnavailable(error)) {
+    logger.error({ err: error }, 'the store is unavailable');
+    return new BackpressureError(
+      503,
+      'store_unavailable',
+      'The message store is unavailable; retry later',
+      5,
     );
   }
   logger.error({ err: error }, 'unexpected error while handling a request');

@@ -51,7 +51,12 @@ export class LeaseKeeper {
       if (state.holdings.has(row.id)) continue;
       const item = dispatchItemFromRow(row, state.options.defaultConnector);
       state.holdings.hold(item.id, 'ready');
-      void state.options.writer.record({ id: item.id, status: 'queued', at: now, detail });
+      // A failed write leaves the row `sending` in the store, where the next takeover finds it again.
+      state.options.writer
+        .record({ id: item.id, status: 'queued', at: now, detail })
+        .catch((error: unknown) =>
+          state.options.logger.error({ err: error, messageId: item.id }, 'could not store a takeover'),
+        );
       state.enqueue(item);
     }
     if (rows.length > 0) state.wake();

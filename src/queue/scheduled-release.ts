@@ -73,12 +73,11 @@ export class ScheduledRelease {
       }
       if (item.scheduled) {
         item.scheduled = false;
-        void options.writer.record({
-          id: item.id,
-          status: 'queued',
-          at: now,
-          detail: 'scheduled time reached',
-        });
+        options.writer
+          .record({ id: item.id, status: 'queued', at: now, detail: 'scheduled time reached' })
+          .catch((error: unknown) =>
+            options.logger.error({ err: error, messageId: item.id }, 'could not store a release'),
+          );
       }
       if (state.inMemory >= options.queue.maxInMemory) {
         state.backlog = true;

@@ -194,6 +194,10 @@ export class SubmissionPump {
     });
     if (this.release.scheduler.add({ id: item.id, due: decision.due, item })) {
       state.holdings.hold(item.id, 'waiting');
+      // Nobody else awaits this write: a store that is down must not make it an unhandled rejection.
+      write.catch((error: unknown) =>
+        options.logger.error({ err: error, messageId: item.id }, 'could not store a retry'),
+      );
     } else {
       state.settle(item.id, write);
     }

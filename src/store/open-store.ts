@@ -74,7 +74,10 @@ function openSqlite(options: OpenStoreOptions): Store {
   }
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  sqlite.pragma('busy_timeout = 5000');
+  // Only another process (a backup, an operator's sqlite3) can hold a lock on our file. The wait
+  // blocks the event loop (better-sqlite3 is synchronous), so it is short: with 5 s every queued
+  // write stalled the process for 5 s and nothing answered; with 200 ms sends get 503 at once.
+  sqlite.pragma('busy_timeout = 200');
   sqlite.pragma('foreign_keys = ON');
   // Larger page cache and memory-mapped reads: the working set of a busy gateway is the recent messages.
   sqlite.pragma('cache_size = -65536');
@@ -112,6 +115,14 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     connectionString: url,
     max: options.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // A server that restarts or drops connections makes pg emit 'error' on idle pooled clients (on
+  // the pool) and on clients checked out between two queries (on the client); unhandled, either
+  // kills the process. The failed connection is discarded by the pool, and whatever was using it
+  // gets the error from its next query (answered as 503 store_unavailable), so ignoring it here is right.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // NOTIFY reaches every session of the database: the schema keeps two smsgates (or tests) apart.
