@@ -12,6 +12,7 @@
  * round, alternating which gateway goes first; the table shows the median and the spread.
  */
 import { execFileSync } from 'node:child_process';
+import { cpuMsOf } from './lib/cpu.js';
 import { sendsmsPath, startKannel } from './lib/kannel.js';
 import { startNoop } from './lib/noop-server.js';
 import { startSmsc } from './lib/smsc-process.js';
@@ -29,6 +30,8 @@ interface Figures {
   accepted: number;
   endToEnd: number;
   p99: number;
+  /** The gateway's CPU (all its processes) per accepted message, load start to last callback. */
+  cpuUs: number;
 }
 
 async function smsgate(callbacks: boolean): Promise<Figures> {
@@ -36,7 +39,12 @@ async function smsgate(callbacks: boolean): Promise<Figures> {
   const stack = await startStack({ synchronous });
   try {
     const figures = await measureIngest(stack.gateway, { receiver, seconds, connections });
-    return { accepted: figures.wrk.okPerSecond, endToEnd: figures.endToEnd, p99: figures.wrk.p99Ms };
+    return {
+      accepted: figures.wrk.okPerSecond,
+      endToEnd: figures.endToEnd,
+      p99: figures.wrk.p99Ms,
+      cpuUs: figures.cpuUsPerMessage,
+    };
   } finally {
     await stack.stop();
     receiver?.close();
@@ -54,6 +62,7 @@ async function kannel(callbacks: boolean): Promise<Figures> {
     if (callbacks) await receiver.waitForFinals(warm.requests - warm.non2xx, 120_000);
     else await new Promise((resolve) => setTimeout(resolve, 1000));
     const before = receiver.finals;
+    const cpuBefore = cpuMsOf(box!.pids);
     const started = Date.now();
     const result = await wrk({ url, connections, seconds });
     const accepted = result.requests - result.non2xx;
@@ -69,7 +78,8 @@ async function kannel(callbacks: boolean): Promise<Figures> {
       }
       endToEnd = (receiver.finals - before) / ((doneAt - started) / 1000);
     }
-    return { accepted: result.okPerSecond, endToEnd, p99: result.p99Ms };
+    const cpuUs = ((cpuMsOf(box!.pids) - cpuBefore) * 1000) / accepted;
+    return { accepted: result.okPerSecond, endToEnd, p99: result.p99Ms, cpuUs };
   } finally {
     await box?.stop();
     await smsc.stop();

@@ -20,6 +20,8 @@ export const KANNEL_PASSWORD = 'bench';
 export interface RunningKannel {
   /** Base URL of smsbox's sendsms listener. */
   url: string;
+  /** bearerbox's and smsbox's process ids (for their CPU time). */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,7 @@ max-messages = 1
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${sendsmsPort}`, stop };
+  return { url: `http://127.0.0.1:${sendsmsPort}`, pids: boxes.map((box) => box.pid!), stop };
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { BENCH_ADMIN_KEY, type RunningGateway, startGateway, stats } from '../gateway-process.js';
 import type { BenchReceiver } from '../webhook-receiver.js';
+import { cpuMs } from './cpu.js';
 import { freshDatabase } from './postgres.js';
 import { type SmscProcess, smppConnector, startSmsc } from './smsc-process.js';
 import { type WrkResult, wrk } from './wrk.js';
@@ -71,6 +72,8 @@ export interface IngestFigures {
   endToEnd: number;
   /** Seconds between the end of the load and the last final status (or callback). */
   tail: number;
+  /** Gateway CPU (user + system) per accepted message, from the load's start to the last final, in µs. */
+  cpuUsPerMessage: number;
 }
 
 /**
@@ -91,12 +94,19 @@ export async function measureIngest(
   const warm = await wrk({ ...load, connections: 10, seconds: 2 });
   await settle(gateway, options.receiver, warm.requests - warm.non2xx, 0);
   const finalsBefore = options.receiver?.finals ?? 0;
+  const pid = gateway.process.pid!;
+  const cpuBefore = cpuMs(pid);
   const started = Date.now();
   const result = await wrk({ ...load, seconds: options.seconds });
   const ended = Date.now();
   const accepted = result.requests - result.non2xx;
   const doneAt = await settle(gateway, options.receiver, accepted, finalsBefore);
-  return { wrk: result, endToEnd: accepted / ((doneAt - started) / 1000), tail: (doneAt - ended) / 1000 };
+  return {
+    wrk: result,
+    endToEnd: accepted / ((doneAt - started) / 1000),
+    tail: (doneAt - ended) / 1000,
+    cpuUsPerMessage: ((cpuMs(pid) - cpuBefore) * 1000) / accepted,
+  };
 }
 
 async function settle(

@@ -28,14 +28,15 @@ export async function batchScenario(
     };
     await wrk({ ...load, connections: 2, seconds: 2 });
     await waitForAllFinal(stack.gateway.url, 300_000);
-    const started = Date.now();
     const result = await wrk({ ...load, connections: 8, seconds: options.seconds });
-    const doneAt = await waitForAllFinal(stack.gateway.url, 600_000);
     const messages = (result.requests - result.non2xx) * BATCH_SIZE;
+    // Not waited for: sending a backlog of this size through one SMPP bind is the end-to-end
+    // scenario's business, and here it would take minutes. What is queued is sent before the
+    // process stops or (after SIGTERM's grace) on its next start.
     return [
       {
         scenario: `batch ingest (${fmt(BATCH_SIZE)} per request, 8 connections), ${stack.store}`,
-        figure: `${fmt(messages / result.seconds)} msg/s accepted (request p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${result.non2xx} non-2xx); all final at ${fmt(messages / ((doneAt - started) / 1000))} msg/s; peak RSS ${stack.gateway.peakRssMiB()} MiB`,
+        figure: `${fmt(messages / result.seconds)} msg/s accepted (request p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${result.non2xx} non-2xx); peak RSS ${stack.gateway.peakRssMiB()} MiB`,
         command: `BENCH_ONLY=${options.name} npm run bench`,
       },
     ];

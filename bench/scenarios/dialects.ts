@@ -139,7 +139,7 @@ export async function dialectsScenario(options: {
       await waitForAllFinal(base, 300_000);
       rows.push({
         scenario: `dialect: ${label}`,
-        figure: `${fmt(result.okPerSecond)} accepted/s (p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${result.non2xx} non-2xx)`,
+        figure: `${fmt(result.okPerSecond)} accepted/s (p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}; ${result.requests} answers, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors or timeouts)`,
         command: `BENCH_ONLY=${options.name} npm run bench`,
       });
     }

@@ -38,7 +38,7 @@ export async function ingestScenario(options: IngestOptions): Promise<Row[]> {
         figure:
           `${fmt(figures.wrk.okPerSecond)} accepted/s (p50 ${ms(figures.wrk.p50Ms)}, p99 ${ms(figures.wrk.p99Ms)}, ` +
           `${figures.wrk.non2xx} non-2xx); end to end ${fmt(figures.endToEnd)} msg/s` +
-          `${options.callbacks ? ' with final callback delivered' : ' final'} (last ${figures.tail.toFixed(1)} s after load); peak RSS ${stack.gateway.peakRssMiB()} MiB`,
+          `${options.callbacks ? ' with final callback delivered' : ' final'} (last ${figures.tail.toFixed(1)} s after load); gateway CPU ${fmt(figures.cpuUsPerMessage)} µs/msg; peak RSS ${stack.gateway.peakRssMiB()} MiB`,
         command,
       },
     ];
