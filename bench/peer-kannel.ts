@@ -183,6 +183,13 @@ async function main(): Promise<void> {
       pick((r) => r.theirs.p99),
     ),
   );
+  console.log(
+    line(
+      'gateway CPU per message with callbacks, µs (all its processes; lower is better)',
+      pick((r) => r.ours.cpuUs),
+      pick((r) => r.theirs.cpuUs),
+    ),
+  );
   const noops = pick((r) => r.noop);
   const ours = pick((r) => r.ours.accepted);
   console.log(
