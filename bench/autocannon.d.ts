@@ -25,6 +25,10 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Requests per second across all connections (autocannon holds the rate). */
+    overallRate?: number;
+    /** Seconds before a request counts as timed out. */
+    timeout?: number;
     pipelining?: number;
     method?: string;
     headers?: Record<string, string>;

@@ -38,7 +38,10 @@ export async function startGateway(
   const port = await freePort();
   // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway process.
   const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // BENCH_GATEWAY_DIR=/path/to/another/build runs that gateway instead (bin/ and dist/ there),
+  // for before/after comparisons of two commits in one run.
   const child = spawn(process.execPath, [...nodeArgs, 'bin/smsgate.js', 'serve'], {
+    cwd: process.env.BENCH_GATEWAY_DIR ?? process.cwd(),
     env: {
       ...process.env,
       SMSGATE_PORT: String(port),

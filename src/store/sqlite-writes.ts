@@ -115,11 +115,75 @@ export function sqliteStatements(sqlite: SqliteDatabase.Database): SqliteStateme
   return statements;
 }
 
+interface PendingWrite {
+  write: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Writes waiting for the next shared transaction, per connection. */
+const pendingWrites = new WeakMap<SqliteDatabase.Database, PendingWrite[]>();
+
 /**
- * Runs `write` in one synchronous SQLite transaction. Kysely may hold a transaction open on the same
- * connection across awaits (a cancel, a migration); wait for it to end rather than nest inside it.
+ * Runs `write` in a synchronous SQLite transaction and resolves once it is committed.
+ *
+ * One transaction stream: the accept batches, the status batches and the webhook outcomes each
+ * group their own callers, but would still commit (and, with `synchronous: full`, fsync the WAL)
+ * once each per turn of the event loop. Every write asked for in one turn is run in the same
+ * transaction instead, so one commit, one fsync, serves all three. Each write is its own savepoint:
+ * one that throws is rolled back alone and only its caller gets the error; a failed commit fails
+ * them all. Nothing resolves before the commit, so a 2xx still means stored.
  */
-export async function sqliteTransaction<T>(sqlite: SqliteDatabase.Database, write: () => T): Promise<T> {
+export function sqliteTransaction<T>(sqlite: SqliteDatabase.Database, write: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let queue = pendingWrites.get(sqlite);
+    if (!queue) {
+      queue = [];
+      pendingWrites.set(sqlite, queue);
+    }
+    queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+    // setImmediate: the group committers flush from setImmediate callbacks, so all of this turn's
+    // flushes have queued their writes by the time this runs.
+    if (queue.length === 1) setImmediate(() => void commitPending(sqlite));
+  });
+}
+
+async function commitPending(sqlite: SqliteDatabase.Database): Promise<void> {
+  // Kysely may hold a transaction open on the same connection across awaits (a cancel, a
+  // migration); wait for it to end rather than nest inside it.
   while (sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
-  return sqlite.transaction(write).immediate();
+  const writes = pendingWrites.get(sqlite)?.splice(0) ?? [];
+  if (writes.length === 0) return;
+  if (writes.length === 1) {
+    const only = writes[0]!;
+    try {
+      only.resolve(sqlite.transaction(only.write).immediate());
+    } catch (error) {
+      only.reject(error);
+    }
+    return;
+  }
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  try {
+    sqlite
+      .transaction(() => {
+        for (const pending of writes) {
+          try {
+            // A transaction function called inside a transaction runs as a savepoint.
+            outcomes.push({ ok: true, value: sqlite.transaction(pending.write)() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })
+      .immediate();
+  } catch (error) {
+    for (const pending of writes) pending.reject(error);
+    return;
+  }
+  writes.forEach((pending, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) pending.resolve(outcome.value);
+    else pending.reject(outcome.error);
+  });
 }
