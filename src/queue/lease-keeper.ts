@@ -47,8 +47,11 @@ export class LeaseKeeper {
     const { state } = this;
     const now = Date.now();
     const rows = await claimStaleSending(state.options.store, state.lease(now), now);
+    let taken = 0;
     for (const row of rows) {
+      // Its own submissions in flight are `sending` too and claimable by it: not taken over.
       if (state.holdings.has(row.id)) continue;
+      taken++;
       const item = dispatchItemFromRow(row, state.options.defaultConnector);
       state.holdings.hold(item.id, 'ready');
       // A failed write leaves the row `sending` in the store, where the next takeover finds it again.
@@ -59,8 +62,8 @@ export class LeaseKeeper {
         );
       state.enqueue(item);
     }
-    if (rows.length > 0) state.wake();
-    return rows.length;
+    if (taken > 0) state.wake();
+    return taken;
   }
 
   /**
