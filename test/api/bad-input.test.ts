@@ -4,15 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Gateway } from '../../src/gateway.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
 import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
-import {
-  assertError,
-  countStoredMessages,
-  get,
-  isoIn,
-  NUMBERS,
-  sendMessages,
-  sendRaw,
-} from './support.js';
+import { assertError, countStoredMessages, get, isoIn, NUMBERS, sendMessages, sendRaw } from './support.js';
 
 const TO = NUMBERS.delivered;
 const MAX_RECIPIENTS = 5;
