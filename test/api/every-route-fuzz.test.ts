@@ -19,7 +19,7 @@ import { dialectOf, expectedContentTypes } from './route-dialects.js';
 
 const ROOT_SHARED = new Set(['jasmin-http', 'accolades']);
 const SEED = Number(process.env.ROUTES_FUZZ_SEED ?? 20261203);
-const RUNS = Number(process.env.ROUTES_FUZZ_RUNS ?? 500);
+const RUNS = Number(process.env.ROUTES_FUZZ_RUNS ?? 2000);
 const BODY_LIMIT = 64 * 1024;
 
 const SOUP = [
