@@ -11,7 +11,10 @@ export type DialectName =
   | 'jasmin-http'
   | 'jasmin-rest'
   | 'twilio'
-  | 'accolades';
+  | 'accolades'
+  | 'metrics'
+  | 'docs'
+  | 'dashboard';
 
 const SERVICESTACK_ROOTS = new Set(['api', 'json', 'xml', 'jsv', 'communication', 'metadata']);
 
@@ -20,6 +23,10 @@ export function dialectOf(url: string): DialectName {
   const path = url.split('?', 1)[0]!;
   const segments = path.split('/');
   const root = segments[1] ?? '';
+  // The operator surfaces (docs/metrics.md, docs/dashboard.md) answer in their own types.
+  if (path === '/metrics') return 'metrics';
+  if (root === 'docs') return 'docs';
+  if (root === 'dashboard' && segments[2] !== 'api') return 'dashboard';
   if (path.startsWith('/interact/version/2/agent/soap')) return 'interact-soap';
   if (path.startsWith('/interact/version/3/')) return 'interact-rest';
   if (path.startsWith('/interact/help')) return 'interact-help';
@@ -55,6 +62,33 @@ export function expectedContentTypes(dialect: DialectName, url: string): readonl
     case 'kannel':
     case 'jasmin-http':
       return ['text/plain'];
+    case 'metrics':
+      // Prometheus' text format; a refused token is a native JSON 401.
+      return ['text/plain', 'application/json'];
+    case 'docs':
+      return [
+        'text/html',
+        'application/json',
+        'text/css',
+        'application/javascript',
+        'text/javascript',
+        'image/png',
+      ];
+    case 'dashboard':
+      // Pages, their assets (a missing one: a plain-text 404), the overview stream; a redirect to the
+      // sign-in page has no body ('').
+      return [
+        'text/html',
+        'application/json',
+        'text/css',
+        'application/javascript',
+        'text/javascript',
+        'image/png',
+        'image/svg+xml',
+        'text/event-stream',
+        'text/plain',
+        '',
+      ];
     default:
       return ['application/json'];
   }

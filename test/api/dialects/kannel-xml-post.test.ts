@@ -193,13 +193,17 @@ await describeEachDatabase(
         400,
         'DLR-Mask field misformed, rejected',
       );
-      // The guide's udh example (binary messages are out of this gateway's scope).
+      // The guide's udh before a 7-bit text: this gateway sends a UDH with 8-bit data only.
       assertKannel(
         await gateway.http.inject(
-          post(submit(`<da><number>447911123456</number></da><udh>06050415820000</udh>${credentials}`)),
+          post(
+            submit(
+              `<da><number>447911123456</number></da><udh>06050415820000</udh><ud>hello</ud><dcs><coding>0</coding></dcs>${credentials}`,
+            ),
+          ),
         ),
         400,
-        'UDH is not supported by this gateway (text messages only), rejected',
+        'UDH is supported with 8-bit messages only (coding=1) by this gateway, rejected',
       );
       // The guide's `<!DOCTYPE ...>` line: no DTD is read, so no entity is ever expanded.
       assertKannel(

@@ -89,13 +89,15 @@ export function kannelXmlParams(body: Buffer): Map<string, Buffer> {
   set('dlr-url', child(status, 'dlr-url'));
   const ud = child(submit, 'ud');
   if (ud !== undefined) {
+    const data = ud.text.trim();
     if (ud.attrs.some((a) => a.name === 'type' && a.value.toLowerCase() === 'binary')) {
-      throw new KannelError(
-        400,
-        'Binary user data is not supported by this gateway (text messages only), rejected',
-      );
+      // Binary user data, hex as the guide writes it: an 8-bit message unless a coding says otherwise.
+      if (!/^([0-9a-fA-F]{2})*$/.test(data)) throw new KannelError(400, 'Text field misformed, rejected');
+      params.set('text', Buffer.from(data, 'hex'));
+      if (!params.has('coding')) params.set('coding', Buffer.from('1'));
+    } else {
+      params.set('text', decodeComponent(data));
     }
-    params.set('text', decodeComponent(ud.text.trim()));
   }
   // The reader has decoded the document: its text is UTF-8 now, whatever the declaration said.
   params.set('charset', Buffer.from('UTF-8'));
