@@ -129,15 +129,22 @@ await describePostgres(
           15_000,
         );
         assert.match(String((receipt.short_message as { message?: unknown }).message), /stat:DELIVRD/);
-        const events = await storeB.db
-          .selectFrom('events')
-          .select(['state', 'lease_owner'])
-          .where('url', 'like', 'smpp:%')
-          .execute();
-        assert.deepEqual(
-          events.map((e) => e.state),
-          ['delivered'],
+        // The client answers deliver_sm before B records the outcome: wait for the record rather
+        // than read it the moment the PDU arrives.
+        const states = await waitFor(
+          async () => {
+            const events = await storeB.db
+              .selectFrom('events')
+              .select(['state'])
+              .where('url', 'like', 'smpp:%')
+              .execute();
+            const seen = events.map((e) => e.state);
+            return seen.length === 1 && seen[0] !== 'pending' ? seen : undefined;
+          },
+          15_000,
+          'the receipt event recorded as delivered',
         );
+        assert.deepEqual(states, ['delivered']);
       } finally {
         client?.destroy();
       }
