@@ -31,6 +31,8 @@ export async function freePort(): Promise<number> {
 export async function startGateway(
   config: Record<string, unknown>,
   env: Record<string, string> = {},
+  /** `/ready` waits for the upstream binds; a run whose upstream is down on purpose waits for `/health`. */
+  readyPath: '/ready' | '/health' = '/ready',
 ): Promise<RunningGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smsgate-bench-'));
   const configFile = join(dataDir, 'config.json');
@@ -58,13 +60,13 @@ export async function startGateway(
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      const response = await fetch(`${url}/ready`);
+      const response = await fetch(`${url}${readyPath}`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('gateway did not become ready');
+    if (Date.now() > deadline) throw new Error(`gateway did not answer ${readyPath} with 2xx within 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {

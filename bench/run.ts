@@ -43,7 +43,16 @@ async function main(): Promise<void> {
   for (const [name, run] of Object.entries(scenarios)) {
     if (only && !only.includes(name)) continue;
     const started = Date.now();
-    const result = await run(name);
+    // A scenario that fails prints its error as its row: the other figures of the run still count.
+    const result = await Promise.resolve()
+      .then(() => run(name))
+      .catch((error: unknown): Row[] => [
+        {
+          scenario: name,
+          figure: `FAILED: ${error instanceof Error ? error.message : String(error)}`,
+          command: `BENCH_ONLY=${name} npm run bench`,
+        },
+      ]);
     for (const row of result) console.log(`${row.scenario}: ${row.figure}\n  reproduce: ${row.command}`);
     console.log(`  (${fmt((Date.now() - started) / 1000)} s)`);
     rows.push(...result);

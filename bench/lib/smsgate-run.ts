@@ -33,15 +33,19 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const smsc = options.stoppedUpstream ? undefined : await startSmsc(0);
   const database = options.postgres ? await freshDatabase() : undefined;
-  const gateway = await startGateway({
-    connectors: [smppConnector(smsc?.port ?? 9, SMPP_WINDOW)],
-    webhooks: { allowPrivateAddresses: true, concurrencyPerDestination: 64 },
-    queue: { maxQueued: 5_000_000 },
-    maxFailedAuthPerMinute: 0,
-    ...(database ? { databaseUrl: database.url } : {}),
-    ...(options.synchronous ? { sqlite: { synchronous: options.synchronous } } : {}),
-    ...options.config,
-  });
+  const gateway = await startGateway(
+    {
+      connectors: [smppConnector(smsc?.port ?? 9, SMPP_WINDOW)],
+      webhooks: { allowPrivateAddresses: true, concurrencyPerDestination: 64 },
+      queue: { maxQueued: 5_000_000 },
+      maxFailedAuthPerMinute: 0,
+      ...(database ? { databaseUrl: database.url } : {}),
+      ...(options.synchronous ? { sqlite: { synchronous: options.synchronous } } : {}),
+      ...options.config,
+    },
+    {},
+    options.stoppedUpstream ? '/health' : '/ready',
+  );
   return {
     gateway,
     smsc,
