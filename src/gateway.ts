@@ -69,6 +69,9 @@ async function applySavedRoutes(store: Store, router: Router, logger: Logger): P
 }
 const PARTS_RELEASE_INTERVAL_MS = 60_000;
 
+/** How long a stop keeps writing status changes again while the store is away. */
+const STOP_WRITE_RETRY_MS = 15_000;
+
 /**
  * This node's name as the owner of the messages it works on: configured, else `local` for SQLite
  * (one process per database), else host and port (a port chosen by the system gets a random tag,
@@ -170,7 +173,7 @@ export class Gateway {
       if (applied.length > 0)
         logger.info({ migrations: applied, store: store.location }, 'database migrated');
 
-      const writer = new StatusWriter(store);
+      const writer = new StatusWriter(store, logger);
       const webhookClient = new WebhookClient(
         { allowPrivateAddresses: config.webhooks.allowPrivateAddresses },
         { maxSocketsPerOrigin: config.webhooks.concurrencyPerDestination },
@@ -441,6 +444,9 @@ export class Gateway {
     await this.http.close();
     // Unbinds SMPP clients (their submits in flight answered first) before the queue stops.
     await this.smpp.close();
+    // A store that is away does not hold the stop up past this: what could not be written is
+    // taken up from the store at the next start.
+    this.writer.finishWithin(STOP_WRITE_RETRY_MS);
     await this.dispatcher.stop();
     await this.tracker.stop();
     for (const connector of this.connectors.values()) await connector.stop();

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load-config.js';
-import { migrateToLatest, openStore } from '../store/open-store.js';
 import { addServerOptions, overridesFrom } from './server-options.js';
 
 export function registerMigrateCommand(program: Command): void {
   addServerOptions(program.command('migrate').description('bring the database schema up to date')).action(
     async (options: Record<string, unknown>) => {
+      // Loaded here, not at the top: the other commands start without the store.
+      const [{ loadConfig }, { migrateToLatest, openStore }] = await Promise.all([
+        import('../config/load-config.js'),
+        import('../store/open-store.js'),
+      ]);
       const config = loadConfig(overridesFrom(options));
       const store = await openStore({
         databaseUrl: config.databaseUrl,

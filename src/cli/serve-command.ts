@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load-config.js';
-import { Gateway } from '../gateway.js';
 import { addServerOptions, overridesFrom, portOption } from './server-options.js';
 
 export function registerServeCommand(program: Command): void {
@@ -17,6 +15,11 @@ export function registerServeCommand(program: Command): void {
       )
       .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent [SMSGATE_LOG_LEVEL]'),
   ).action(async (options: Record<string, unknown>) => {
+    // Loaded here, not at the top: every other command (send, status…) starts without the gateway.
+    const [{ loadConfig }, { Gateway }] = await Promise.all([
+      import('../config/load-config.js'),
+      import('../gateway.js'),
+    ]);
     const config = loadConfig(overridesFrom(options));
     const gateway = await Gateway.create({ config, adminKey: process.env.SMSGATE_ADMIN_KEY || undefined });
     try {

@@ -6,7 +6,7 @@ import {
   type MessageIdFormat,
   type SmscSimOptions,
 } from '../smsc-sim/smsc-sim-options.js';
-import { SmscSimulator } from '../smsc-sim/smsc-simulator.js';
+import type { SmscSimulator } from '../smsc-sim/smsc-simulator.js';
 import { portOption } from './server-options.js';
 
 interface SmscSimFlags {
@@ -89,6 +89,8 @@ export function registerSmscSimCommand(program: Command): void {
       idFormatOption,
     )
     .action(async (flags: SmscSimFlags) => {
+      // Loaded here, not at the top: the other commands start without the SMPP stack.
+      const { SmscSimulator } = await import('../smsc-sim/smsc-simulator.js');
       const simulator = new SmscSimulator({
         systemId: flags.systemId,
         password: flags.password,

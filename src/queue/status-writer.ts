@@ -1,11 +1,17 @@
 import type { Insertable } from 'kysely';
+import type { Logger } from '../core/logger.js';
 import { publicExcerpt } from '../core/public-excerpt.js';
 import { type MessageStatus, predecessorsOf } from '../core/statuses.js';
 import type { Store } from '../store/open-store.js';
 import { isEventStatus, type PendingEvent, type StatusEventCandidate } from '../store/queries/events.js';
 import { applyStatusBatch, type MessagePatch, type PartStatusUpdate } from '../store/queries/status-batch.js';
 import type { MessageHistoryTable, MessagePartsTable } from '../store/schema.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { GroupCommitter } from './group-commit.js';
+
+/** First wait before writing a flush again that the store refused for being away; doubles to the cap. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2_000;
 
 /** Longest status detail kept (history, lastDetail, events). */
 const MAX_DETAIL_CHARS = 300;
@@ -42,11 +48,21 @@ export interface StatusChange {
  * The single writer of message status. Changes from the dispatcher and the receipt handler are
  * grouped into one transaction per flush; several changes to one message in a flush become one
  * UPDATE (every transition still gets its history row).
+ *
+ * A change is a fact that happened (an upstream took the message, a receipt came): while the store
+ * is away (PostgreSQL restarting, SQLite locked or its disk full) a flush is written again until
+ * it is stored, and the flushes after it wait their turn. Giving one up would leave the message
+ * `sending` in the store with nobody holding it: it would be taken over and submitted again, and
+ * its later changes would overtake it (a `delivered` event before its `sent`).
  */
 export class StatusWriter {
   private readonly committer: GroupCommitter<StatusChange>;
   /** Changes the lifecycle refused in their flush (read once by `record`). */
   private readonly refused = new WeakSet<StatusChange>();
+  /** Past this time (set by `finishWithin` on stop) a flush the store refuses fails instead of waiting. */
+  private retryUntil = Number.POSITIVE_INFINITY;
+  /** Since when the store has been refusing flushes (for one log line per outage), or undefined. */
+  private awaySince: number | undefined;
 
   /** Receives the events each flush wrote (the webhook deliverer), once they are committed. */
   onEvents: (events: PendingEvent[]) => void = () => {};
@@ -55,9 +71,18 @@ export class StatusWriter {
 
   constructor(
     private readonly store: Store,
+    private readonly logger?: Logger,
     maxBatch = 5000,
   ) {
-    this.committer = new GroupCommitter((changes) => this.write(changes), maxBatch);
+    this.committer = new GroupCommitter((changes) => this.writeUntilStored(changes), maxBatch);
+  }
+
+  /**
+   * On stop: flushes the store refuses are written again for at most `ms` more, then fail (their
+   * messages stay as the store has them; the next start takes them up).
+   */
+  finishWithin(ms: number): void {
+    this.retryUntil = Date.now() + ms;
   }
 
   /**
@@ -73,6 +98,30 @@ export class StatusWriter {
   /** Resolves when every change recorded so far is stored. */
   idle(): Promise<void> {
     return this.committer.idle();
+  }
+
+  private async writeUntilStored(changes: StatusChange[]): Promise<void> {
+    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+      try {
+        await this.write(changes);
+        if (this.awaySince !== undefined) {
+          this.logger?.info({ awayMs: Date.now() - this.awaySince }, 'status changes are stored again');
+          this.awaySince = undefined;
+        }
+        return;
+      } catch (error) {
+        // Anything else is a bug or a bad change: writing it again would fail again.
+        if (!isStoreUnavailable(error) || Date.now() + wait > this.retryUntil) throw error;
+        if (this.awaySince === undefined) {
+          this.awaySince = Date.now();
+          this.logger?.warn(
+            { err: error },
+            'the store refused status changes; writing them again until it is back',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private async write(changes: StatusChange[]): Promise<void> {

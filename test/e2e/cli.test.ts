@@ -37,7 +37,7 @@ const lines = (text: string) => text.split('\n').filter((line) => line.length > 
 
 // The tests of this block run at once (each is mostly waiting for a child process); the `status`
 // tests wait for the message the first test sends.
-describe('smsgate CLI against a running gateway', { timeout: 120_000, concurrency: true }, () => {
+describe('smsgate CLI against a running gateway', { timeout: 300_000, concurrency: true }, () => {
   const dir = tempDir('cli');
   let gateway: GatewayProcess;
   let env: Record<string, string>;

@@ -240,11 +240,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `smsgate <args>` to completion with only the given SMSGATE_* variables set. */
+/**
+ * Runs `smsgate <args>` to completion with only the given SMSGATE_* variables set. The timeout
+ * only catches a command that never ends: a CI machine running many test files at once took
+ * over 30 s to compile and run several CLI commands started together.
+ */
 export function runCli(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {

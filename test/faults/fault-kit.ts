@@ -33,6 +33,14 @@ export function distinctNumbers(count: number, first: number): string[] {
   return out;
 }
 
+/**
+ * The `n`th number of `distinctNumbers(…, first)`: one number of its own per call with n = 0, 1, 2…
+ * (`distinctNumbers(1, first + n)` is not: the skipped numbers make several n give one number).
+ */
+export function nthDistinctNumber(first: number, n: number): string {
+  return distinctNumbers(n + 1, first)[n]!;
+}
+
 /** A simulator on a free port of 127.0.0.1 (receipts 300 ms after the answer unless told). */
 export async function startSim(options: SmscSimOptions = {}): Promise<{ sim: SmscSimulator; port: number }> {
   const sim = new SmscSimulator({ receiptDelayMs: 300, ...options });
