@@ -29,7 +29,11 @@ import { KeyedSerializer } from './keyed-serializer.js';
  * deliverer. Resolves only once everything is stored, so the connector acknowledges upstream then.
  */
 export class InboundService {
-  private readonly partLocks = new KeyedSerializer();
+  /**
+   * One task at a time per concatenated message (its part key, `partKeyOf`): a part stored, or its
+   * release. Public so a test can hold a key and force the order two tasks run in.
+   */
+  readonly partLocks = new KeyedSerializer();
 
   constructor(
     private readonly store: Store,
@@ -50,7 +54,7 @@ export class InboundService {
     if (concat && concat.total > 1 && concat.seqnum >= 1 && concat.seqnum <= concat.total) {
       const from = message.from.trim();
       const to = message.to.trim();
-      const partKey = [message.connector, from, to, concat.reference, concat.total].join('|');
+      const partKey = partKeyOf(message.connector, from, to, concat);
       // One part at a time per message, so two parts arriving together cannot both miss completion.
       return this.partLocks.run(partKey, async () => {
         const parts = await storeInboundPart(this.store, {
@@ -182,6 +186,16 @@ export class InboundService {
       : this.config.optOut.keywords;
     return matchKeyword(text, keywords);
   }
+}
+
+/** What the parts of one concatenated message share: its connector, addresses, reference and size. */
+export function partKeyOf(
+  connector: string,
+  from: string,
+  to: string,
+  concat: { reference: number; total: number },
+): string {
+  return [connector, from, to, concat.reference, concat.total].join('|');
 }
 
 /** The parts' texts in order; a missing part shows as "…". */
