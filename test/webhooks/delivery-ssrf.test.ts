@@ -1,13 +1,16 @@
 // The SSRF guard at the edges: callback URLs with refused addresses are turned away when given
 // (400 callback_not_allowed naming the field, nothing stored), and host names are judged at delivery
-// by what they resolve to (the event goes dead; the request never leaves).
+// by what they resolve to (the event goes dead; the request never leaves); a receiver's redirect to
+// another origin is never followed.
 import assert from 'node:assert/strict';
 import dns from 'node:dns';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import type { Gateway } from '../../src/gateway.js';
 import type { Store } from '../../src/store/open-store.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
-import { ADMIN_AUTH, startTestGateway } from '../helpers/gateway.js';
+import { ADMIN_AUTH, startTestGateway, waitFor } from '../helpers/gateway.js';
 import { FAST_WEBHOOKS } from '../helpers/scaled-timings.js';
 import {
   createClientAccount,
@@ -232,6 +235,75 @@ await describeEachDatabase(
         statusEvents(receiver.to('/ok')).map((r) => r.payload.data.status),
         ['sent', 'delivered'],
       );
+    });
+
+    it('never follows a receiver redirecting an event to another origin; follows one to its own', async () => {
+      // The callback URL's server answers 307: to another port (another origin, as an attacker's
+      // receiver would point at an internal service) for /away, to its own /final for /home.
+      const elsewhere: string[] = [];
+      const target = createServer((req, res) => {
+        elsewhere.push(req.url ?? '');
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+      const targetPort = (target.address() as AddressInfo).port;
+      const atHome: { path: string; body: string }[] = [];
+      const redirecting = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          atHome.push({ path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+          if (req.url === '/away')
+            res.writeHead(307, { location: `http://127.0.0.1:${targetPort}/steal` }).end();
+          else if (req.url === '/home') res.writeHead(307, { location: '/final' }).end();
+          else res.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+      const home = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      try {
+        const [away] = await sendMessages(gateway, {
+          to: deliverableNumbers(1, 29),
+          text: 'redirected away',
+          callbackUrl: `${home}/away`,
+        });
+        // One message's events go out one attempt at a time: once a second attempt has come, the
+        // first one is over, and a redirect it followed would have reached the other origin.
+        await waitFor(
+          () => (atHome.filter((r) => r.path === '/away').length >= 2 ? true : undefined),
+          30_000,
+        );
+        assert.deepEqual(elsewhere, [], 'the other origin never got a request');
+        const states = await store.db
+          .selectFrom('events')
+          .select('state')
+          .where('message_id', '=', away!)
+          .execute();
+        assert.ok(
+          states.length === 2 && states.every((e) => e.state === 'pending'),
+          `a redirect is not a delivery: ${JSON.stringify(states)}`,
+        );
+
+        const [followed] = await sendMessages(gateway, {
+          to: deliverableNumbers(1, 29),
+          text: 'redirected home',
+          callbackUrl: `${home}/home`,
+        });
+        const events = await waitForEventsSettled(store, [followed!]);
+        assert.deepEqual(
+          events.map((e) => e.state),
+          ['delivered', 'delivered'],
+        );
+        const finals = atHome
+          .filter((r) => r.path === '/final')
+          .map((r) => JSON.parse(r.body).data.messageId);
+        assert.deepEqual(finals, [followed, followed], 'the body POSTed again to the same origin');
+        assert.deepEqual(elsewhere, []);
+      } finally {
+        await new Promise((resolve) => target.close(resolve));
+        redirecting.closeAllConnections();
+        await new Promise((resolve) => redirecting.close(resolve));
+      }
     });
 
     it('a host name that resolves to a metadata address is refused at delivery even so', async () => {
