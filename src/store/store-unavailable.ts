@@ -14,9 +14,13 @@ export function isStoreUnavailable(error: unknown): boolean {
     if (/^(08|53)[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code)) return true;
     if (/^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(code)) return true;
   }
+  // pg's own words for a connection that died (the first query to see it, a later one on the same
+  // client — "Client has encountered a connection error and is not queryable" — or a pool timeout).
   return (
     typeof message === 'string' &&
-    /^Connection terminated|timeout exceeded when trying to connect/.test(message)
+    /^Connection terminated|timeout exceeded when trying to connect|^Client (has encountered a connection error|was closed) and is not queryable/.test(
+      message,
+    )
   );
 }
 

@@ -276,6 +276,9 @@ describe('three nodes on one PostgreSQL, one SIGKILLed mid-run', { skip }, () =>
       `${duplicates} duplicate submissions, more than the ${takenOver} messages the dead node was caught submitting`,
     );
     // The documented window of a dead node (docs/guarantees.md): what its binds had in flight.
-    assert.ok(duplicates <= WINDOW * BINDS, `${duplicates} duplicates, past window ${WINDOW} × ${BINDS} binds`);
+    assert.ok(
+      duplicates <= WINDOW * BINDS,
+      `${duplicates} duplicates, past window ${WINDOW} × ${BINDS} binds`,
+    );
   });
 });

@@ -74,6 +74,46 @@ export function duplicateSubmissions(sims: readonly SmscSimulator[]): number {
   return total - perDestination.size;
 }
 
+/**
+ * What each duplicated destination was, asked of the gateway: one message submitted more than once
+ * (`resubmitted`, with the history of the first few), or several messages stored for one number
+ * (`storedTwice`: a send the client was refused, 503, that the store had committed after all, then
+ * sent again by the client). The two break different promises, so a run says which it saw.
+ */
+export async function duplicateCauses(
+  baseUrl: string,
+  adminKey: string,
+  sims: readonly SmscSimulator[],
+): Promise<{ resubmitted: number; storedTwice: number; examples: string[] }> {
+  const perDestination = new Map<string, number>();
+  for (const sim of sims)
+    for (const submit of sim.submits)
+      perDestination.set(submit.destinationAddr, (perDestination.get(submit.destinationAddr) ?? 0) + 1);
+  const causes = { resubmitted: 0, storedTwice: 0, examples: [] as string[] };
+  const headers = { authorization: `Bearer ${adminKey}` };
+  for (const [destination, submissions] of perDestination) {
+    if (submissions < 2) continue;
+    const to = `+${destination.replace(/^\+/, '')}`;
+    const list = (await (
+      await fetch(`${baseUrl}/v1/messages?to=${encodeURIComponent(to)}`, { headers })
+    ).json()) as { data: { id: string }[] };
+    if (list.data.length > 1) {
+      causes.storedTwice += submissions - 1;
+      continue;
+    }
+    causes.resubmitted += submissions - 1;
+    if (causes.examples.length < 3 && list.data[0]) {
+      const view = (await (await fetch(`${baseUrl}/v1/messages/${list.data[0].id}`, { headers })).json()) as {
+        history: { status: string; detail: string | null }[];
+      };
+      causes.examples.push(
+        `${list.data[0].id}: ${view.history.map((h) => (h.detail ? `${h.status} (${h.detail})` : h.status)).join(' → ')}`,
+      );
+    }
+  }
+  return causes;
+}
+
 /** The figures one fault run prints (and docs/guarantees.md quotes from the full run). */
 export interface FaultFigures {
   fault: string;

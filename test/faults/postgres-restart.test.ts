@@ -13,6 +13,7 @@ import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import {
   distinctNumbers,
+  duplicateCauses,
   duplicateSubmissions,
   FULL_RUN,
   nthDistinctNumber,
@@ -133,6 +134,7 @@ describe('PostgreSQL restarted under load', { skip }, () => {
       // stats check covers it.
       const verdict = await verdictAfterFault(gateway.url, accepted, receiver, { timeoutMs: 300_000 });
       const duplicates = duplicateSubmissions([sim]);
+      const causes = await duplicateCauses(gateway.url, TEST_ADMIN_KEY, [sim]);
       printFigures(t, {
         fault: `PostgreSQL stopped (${modes.join(', ')}) for ${OUTAGE_MS / 1000} s under load`,
         faultsInjected: outages,
@@ -141,6 +143,7 @@ describe('PostgreSQL restarted under load', { skip }, () => {
         lost: lostCount(verdict),
         duplicates,
         duplicateWindow: outages * WINDOW,
+        duplicateCauses: causes,
         refusedWhileDown: refusals,
         sendAnswerWhileDown: Object.fromEntries(during.sends),
         healthWhileDown: [...during.health],

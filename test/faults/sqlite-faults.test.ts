@@ -17,6 +17,7 @@ import { TEST_ADMIN_KEY, waitFor } from '../helpers/gateway.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import {
   distinctNumbers,
+  duplicateCauses,
   duplicateSubmissions,
   nthDistinctNumber,
   printFigures,
@@ -97,6 +98,7 @@ async function storeOutage(t: TestContext, outage: Outage, firstNumber: number):
     assert.equal(gateway.exit, undefined, `the gateway exited\n${gateway.stderr}`);
     const verdict = await verdictAfterFault(gateway.url, load.accepted, receiver, { timeoutMs: 300_000 });
     const duplicates = duplicateSubmissions([sim]);
+    const causes = await duplicateCauses(gateway.url, TEST_ADMIN_KEY, [sim]);
     const unexpected = gateway.logs().find((l) => l.msg === 'unexpected error while handling a request');
     printFigures(t, {
       fault: outage.name,
@@ -106,6 +108,7 @@ async function storeOutage(t: TestContext, outage: Outage, firstNumber: number):
       lost: lostCount(verdict),
       duplicates,
       duplicateWindow: WINDOW,
+      duplicateCauses: causes,
       refusedWhileAway: refusedSummary(load),
       sendAnswerWhileAway: sendWhileAway,
       eventRedeliveries: verdict.eventRedeliveries,

@@ -12,6 +12,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { isStoreUnavailable } from '../../src/store/store-unavailable.js';
 import { freePort } from '../e2e/gateway-process.js';
+import { describePostgres, TEST_POSTGRES_URL } from '../helpers/databases.js';
 
 describe('isStoreUnavailable', () => {
   it('is true for a PostgreSQL server that refuses connections', async () => {
@@ -68,3 +69,39 @@ describe('isStoreUnavailable', () => {
     for (const error of errors) assert.equal(isStoreUnavailable(error), false, String(error));
   });
 });
+
+await describePostgres(
+  'isStoreUnavailable on a connection the server ended',
+  () => {
+    it('is true for the query that sees the connection end and for the next one on that client', async () => {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      // The client's own 'error' event (the server ended the session) would otherwise end the test run.
+      client.on('error', () => {});
+      await client.connect();
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      try {
+        const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+        await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+        const failures: unknown[] = [];
+        for (let i = 0; i < 2; i++) {
+          failures.push(
+            await client.query('select 1').then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+          );
+        }
+        assert.ok(failures.every(Boolean), 'both queries should have failed');
+        // What a status write saw during a PostgreSQL restart (a fault run): given up, it let the
+        // message be submitted twice.
+        assert.match(String(failures[1]), /not queryable/);
+        for (const error of failures) assert.equal(isStoreUnavailable(error), true, String(error));
+      } finally {
+        await client.end().catch(() => {});
+        await admin.end();
+      }
+    });
+  },
+  describe,
+);
