@@ -23,9 +23,11 @@ const gateway = await startGateway({
 const url = new URL('/v1/messages', gateway.url);
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function rssMiB(): number {
+/** Resident memory, and the part of it that is the process's own (RssAnon: not the SQLite file it maps). */
+function rssMiB(): { total: number; anon: number } {
   const status = readFileSync(`/proc/${gateway.process.pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { total: Math.round(kib('VmRSS') / 1024), anon: Math.round(kib('RssAnon') / 1024) };
 }
 
 let sent = 0;
@@ -37,7 +39,8 @@ let latencies: number[] = [];
 function send(i: number): void {
   const started = performance.now();
   const body = JSON.stringify({
-    to: `+447911${String(100_000 + (i % 800_000)).padStart(6, '0')}`,
+    // +447911 100000–299999: numbers libphonenumber takes as UK mobiles (from 300000 it refuses them).
+    to: `+447911${String(100_000 + (i % 200_000)).padStart(6, '0')}`,
     text: `soak ${i}`,
     callbackUrl: receiver.url,
   });
@@ -81,9 +84,12 @@ async function unsettled(): Promise<{ messages: number; events: number }> {
 interface Sample {
   minute: number;
   rss: number;
+  anon: number;
   p50: number;
   p99: number;
   accepted: number;
+  /** Sends answered with something other than 202, or not answered, in that minute. */
+  notAccepted: number;
   open: number;
   pendingEvents: number;
 }
@@ -98,26 +104,30 @@ const ticker = setInterval(() => {
 
 console.log(`soak: ${minutes} min at ${rate} messages/s, receipts after 200 ms, two webhook events each`);
 console.log(
-  'minute | RSS MiB | accept p50 / p99 ms | 202s this minute | messages open | events pending (≤1000)',
+  'minute | RSS MiB (own) | accept p50 / p99 ms | 202s this minute | not 202 | messages open | events pending (≤1000)',
 );
 for (let minute = 1; minute <= minutes; minute++) {
   await new Promise((r) => setTimeout(r, startedAt + minute * 60_000 - Date.now()));
   const window = latencies;
   latencies = [];
   const before = samples.reduce((n, s) => n + s.accepted, 0);
+  const notBefore = samples.reduce((n, s) => n + s.notAccepted, 0);
   const open = await unsettled();
+  const memory = rssMiB();
   const sample = {
     minute,
-    rss: rssMiB(),
+    rss: memory.total,
+    anon: memory.anon,
     p50: Math.round(percentile(window, 50)),
     p99: Math.round(percentile(window, 99)),
     accepted: accepted - before,
+    notAccepted: refused + failed - notBefore,
     open: open.messages,
     pendingEvents: open.events,
   };
   samples.push(sample);
   console.log(
-    `${minute} | ${sample.rss} | ${sample.p50} / ${sample.p99} | ${sample.accepted} | ${sample.open} | ${sample.pendingEvents}`,
+    `${minute} | ${sample.rss} (${sample.anon}) | ${sample.p50} / ${sample.p99} | ${sample.accepted} | ${sample.notAccepted} | ${sample.open} | ${sample.pendingEvents}`,
   );
 }
 clearInterval(ticker);
