@@ -155,8 +155,12 @@ describe('PostgreSQL restarted under load', { skip }, () => {
       assert.deepEqual([...during.health], [200]);
       assert.deepEqual([...during.ready], [503]);
       assertNothingLost(verdict, accepted.size);
-      // The process lives through the outages: status writes wait for the store, nothing is resubmitted.
-      assert.equal(duplicates, 0, `${duplicates} duplicates for ${outages} outages`);
+      // The process lives through the outages: status writes wait for the store, nothing is
+      // resubmitted. (A COMMIT whose answer the restart cut off is ambiguous: the client got a 503
+      // for a message that was stored, and sent it again — `storedTwice`, printed; an
+      // Idempotency-Key is what protects a client from that, docs/guarantees.md.)
+      assert.equal(causes.resubmitted, 0, `${JSON.stringify(causes)} for ${outages} outages`);
+      assert.ok(duplicates <= outages * WINDOW, `${duplicates} duplicates for ${outages} outages`);
       assert.equal(gateway.exit, undefined, `the gateway exited\n${gateway.stderr}`);
       await gateway.kill('SIGTERM');
     } finally {
