@@ -1,6 +1,6 @@
 /**
- * `npm run soak`: the built gateway for SOAK_MINUTES (30) at SOAK_RATE messages/s (875: half the
- * end-to-end peak with webhooks in docs/performance.md), every message with a delivery receipt
+ * `npm run soak`: the built gateway for SOAK_MINUTES (30) at SOAK_RATE messages/s (300: about half
+ * of what webhook delivery sustained on 2026-12-03, docs/performance.md), every message with a delivery receipt
  * (the `sim` connector, 200 ms) and a callbackUrl (two events each). Prints one line a minute —
  * resident memory, accept latency p50/p99, messages and events not yet settled — and at the end
  * whether memory and latency stayed flat and whether anything was left stuck after the load
@@ -12,7 +12,7 @@ import { BENCH_ADMIN_KEY, startGateway, stats } from './gateway-process.js';
 import { BenchReceiver } from './webhook-receiver.js';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
-const rate = Number(process.env.SOAK_RATE ?? 875);
+const rate = Number(process.env.SOAK_RATE ?? 300);
 const TICK_MS = 100;
 
 const receiver = await BenchReceiver.start();
