@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { type BackoffPolicy, backoffDelayMs } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import { publicExcerpt } from '../core/public-excerpt.js';
 import { type MessageStatus, predecessorsOf } from '../core/statuses.js';
@@ -9,9 +10,8 @@ import type { MessageHistoryTable, MessagePartsTable } from '../store/schema.js'
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { GroupCommitter } from './group-commit.js';
 
-/** First wait before writing a flush again that the store refused for being away; doubles to the cap. */
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 2_000;
+/** Waits before writing again a flush the store refused for being away: 100 ms, doubling to 2 s. */
+const STORE_AWAY_BACKOFF: BackoffPolicy = { baseMs: 100, maxMs: 2_000, jitter: 'none' };
 
 /** Longest status detail kept (history, lastDetail, events). */
 const MAX_DETAIL_CHARS = 300;
@@ -101,7 +101,7 @@ export class StatusWriter {
   }
 
   private async writeUntilStored(changes: StatusChange[]): Promise<void> {
-    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+    for (let failures = 1; ; failures++) {
       try {
         await this.write(changes);
         if (this.awaySince !== undefined) {
@@ -110,6 +110,7 @@ export class StatusWriter {
         }
         return;
       } catch (error) {
+        const wait = backoffDelayMs(STORE_AWAY_BACKOFF, failures);
         // Anything else is a bug or a bad change: writing it again would fail again.
         if (!isStoreUnavailable(error) || Date.now() + wait > this.retryUntil) throw error;
         if (this.awaySince === undefined) {
