@@ -318,7 +318,16 @@ export class WebhookDeliverer {
       slots--;
       destination.active++;
       this.delivering.add(event.seq);
-      const delivery = this.deliver(event, destination)
+      // The slot is the receiver's: it is given back as soon as the receiver has answered, not once
+      // the outcome is stored (that commit is shared with other outcomes and can take an fsync).
+      let slotHeld = true;
+      const releaseSlot = (): void => {
+        if (!slotHeld) return;
+        slotHeld = false;
+        destination.active--;
+        this.pump(destination);
+      };
+      const delivery = this.deliver(event, destination, releaseSlot)
         .catch((error: unknown): Next => {
           // Not the receiver's doing (the store could not be read, say): the event stays pending
           // and is tried again after its own back-off; dropping it here would strand it in memory.
@@ -330,7 +339,10 @@ export class WebhookDeliverer {
         .then((next) => {
           this.inFlight.delete(delivery);
           this.delivering.delete(event.seq);
-          destination.active--;
+          if (slotHeld) {
+            slotHeld = false;
+            destination.active--;
+          }
           // Only now that it is no longer being delivered may the event be taken up again.
           if (this.running && next !== 'done' && this.memory.isCurrentHead(event)) {
             if (next === 'requeue') destination.waiting.unshift(event);
@@ -369,7 +381,11 @@ export class WebhookDeliverer {
   }
 
   /** One attempt; says what becomes of the event after it (see `Next`). */
-  private async deliver(event: PendingEvent, destination: Destination): Promise<Next> {
+  private async deliver(
+    event: PendingEvent,
+    destination: Destination,
+    releaseSlot: () => void,
+  ): Promise<Next> {
     const startedAt = Date.now();
     const record = await loadEventForDelivery(this.store, event.seq);
     // Delivered meanwhile by another path (a duplicate hand-over): not again, unless replayed.
@@ -409,11 +425,13 @@ export class WebhookDeliverer {
     const error = describeOutcome(outcome);
     if (verdict === 'delivered') {
       destination.circuit.recordSuccess();
+      releaseSlot();
       this.counters.delivered++;
       await this.settle(event, { state: 'delivered', attempts, lastError: null, deliveredAt: now });
       return 'done';
     }
     if (verdict === 'refused') {
+      releaseSlot();
       this.counters.dead++;
       this.logger.warn(
         { event: record.event.id, reason: outcome.detail },
@@ -427,6 +445,7 @@ export class WebhookDeliverer {
     if (verdict === 'url_wrong') {
       // The receiver answered: it is up, only this URL or event is refused. This event waits alone.
       destination.circuit.recordSuccess();
+      releaseSlot();
       const next = now + backoffDelayMs(this.eventBackoff, attempts, this.random);
       if (next > deadline) {
         await this.deadLetter(event, attempts, error);
@@ -439,6 +458,7 @@ export class WebhookDeliverer {
     // keeps its place at the front of the destination's queue.
     const tripped = destination.circuit.recordFailure(startedAt, now) === 'tripped';
     destination.lastFailure = error;
+    releaseSlot();
     if (now > deadline) {
       await this.deadLetter(event, attempts, error);
       return 'done';
