@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger.js';
 import type { Store } from '../store/open-store.js';
 import {
   accountsWithUnclaimedEvents,
+  type ClaimedPage,
   claimEvents,
   claimPendingEventsOfAccount,
   type LocalOnly,
@@ -89,9 +90,15 @@ export class EventClaims {
     });
   }
 
-  /** One account's pending events after `afterSeq`, claimed for this node (refill and takeover). */
-  page(accountId: string, afterSeq: number, limit: number): Promise<PendingEvent[]> {
-    if (!this.clustered) return loadPendingEventsOfAccount(this.store, accountId, afterSeq, limit);
+  /**
+   * One account's pending events after `afterSeq`, claimed for this node (refill and takeover),
+   * with whether more may follow (`full`) and where the next page starts.
+   */
+  async page(accountId: string, afterSeq: number, limit: number): Promise<ClaimedPage> {
+    if (!this.clustered) {
+      const events = await loadPendingEventsOfAccount(this.store, accountId, afterSeq, limit);
+      return { events, full: events.length >= limit, lastSeq: events.at(-1)?.seq ?? afterSeq };
+    }
     const now = Date.now();
     return claimPendingEventsOfAccount(
       this.store,

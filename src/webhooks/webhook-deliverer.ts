@@ -582,7 +582,7 @@ export class WebhookDeliverer {
       for (;;) {
         const page = await this.claims.page(account.accountId, cursor, REFILL_PAGE);
         let full = false;
-        for (const event of page) {
+        for (const event of page.events) {
           if (this.memory.has(event.seq)) continue;
           if (account.inMemory >= this.memory.share() || !this.memory.makeRoom(1, account, this.busy)) {
             full = true;
@@ -591,11 +591,11 @@ export class WebhookDeliverer {
           this.admit(event);
         }
         if (full) break;
-        if (page.length < REFILL_PAGE) {
+        if (!page.full) {
           caughtUp = true;
           break;
         }
-        cursor = page[page.length - 1]!.seq;
+        cursor = page.lastSeq;
       }
     } catch (error) {
       this.logger.error({ err: error }, 'could not read pending webhook events; retrying in 5 s');
