@@ -321,11 +321,14 @@ export class WebhookDeliverer {
       // The slot is the receiver's: it is given back as soon as the receiver has answered, not once
       // the outcome is stored (that commit is shared with other outcomes and can take an fsync).
       let slotHeld = true;
-      const releaseSlot = (): void => {
-        if (!slotHeld) return;
+      const giveBackSlot = (): boolean => {
+        if (!slotHeld) return false;
         slotHeld = false;
         destination.active--;
-        this.pump(destination);
+        return true;
+      };
+      const releaseSlot = (): void => {
+        if (giveBackSlot()) this.pump(destination);
       };
       const delivery = this.deliver(event, destination, releaseSlot)
         .catch((error: unknown): Next => {
@@ -339,10 +342,7 @@ export class WebhookDeliverer {
         .then((next) => {
           this.inFlight.delete(delivery);
           this.delivering.delete(event.seq);
-          if (slotHeld) {
-            slotHeld = false;
-            destination.active--;
-          }
+          giveBackSlot();
           // Only now that it is no longer being delivered may the event be taken up again.
           if (this.running && next !== 'done' && this.memory.isCurrentHead(event)) {
             if (next === 'requeue') destination.waiting.unshift(event);
@@ -423,15 +423,21 @@ export class WebhookDeliverer {
     const now = Date.now();
     const verdict = acknowledgedVerdict(outcome, payload);
     const error = describeOutcome(outcome);
+    // The answer settles the destination's circuit; then the slot is free for the next delivery.
+    // An answer of any kind (2xx or 4xx) says the receiver is up; "down" backs the destination off.
+    let tripped = false;
+    if (verdict === 'delivered' || verdict === 'url_wrong') destination.circuit.recordSuccess();
+    if (verdict === 'receiver_down') {
+      tripped = destination.circuit.recordFailure(startedAt, now) === 'tripped';
+      destination.lastFailure = error;
+    }
+    releaseSlot();
     if (verdict === 'delivered') {
-      destination.circuit.recordSuccess();
-      releaseSlot();
       this.counters.delivered++;
       await this.settle(event, { state: 'delivered', attempts, lastError: null, deliveredAt: now });
       return 'done';
     }
     if (verdict === 'refused') {
-      releaseSlot();
       this.counters.dead++;
       this.logger.warn(
         { event: record.event.id, reason: outcome.detail },
@@ -444,8 +450,6 @@ export class WebhookDeliverer {
     const deadline = event.pendingSince + this.config.retryForSeconds * 1000;
     if (verdict === 'url_wrong') {
       // The receiver answered: it is up, only this URL or event is refused. This event waits alone.
-      destination.circuit.recordSuccess();
-      releaseSlot();
       const next = now + backoffDelayMs(this.eventBackoff, attempts, this.random);
       if (next > deadline) {
         await this.deadLetter(event, attempts, error);
@@ -456,9 +460,6 @@ export class WebhookDeliverer {
     }
     // The receiver is down: the destination backs off (once per outage) and is probed; this event
     // keeps its place at the front of the destination's queue.
-    const tripped = destination.circuit.recordFailure(startedAt, now) === 'tripped';
-    destination.lastFailure = error;
-    releaseSlot();
     if (now > deadline) {
       await this.deadLetter(event, attempts, error);
       return 'done';
