@@ -30,6 +30,11 @@ function deliverableHere(local: LocalOnly | undefined): RawBuilder<unknown> {
     : sql`AND (url NOT LIKE ${pattern} OR url IN (${sql.join(local.here)}))`;
 }
 
+/** Nobody's lease is live, or it is this node's. */
+function freeOrOurs(lease: Lease, now: number): RawBuilder<unknown> {
+  return sql`(lease_owner IS NULL OR lease_until < ${now} OR lease_owner = ${lease.owner})`;
+}
+
 interface Candidate {
   seq: number;
   orderKey: string;
@@ -60,8 +65,7 @@ async function claimInOrder(
   if (free.length > 0) {
     const rows = await sql<{ seq: number | string }>`
       SELECT seq FROM events
-      WHERE seq IN (${sql.join(free)}) AND state = 'pending'
-        AND (lease_owner IS NULL OR lease_until < ${now} OR lease_owner = ${lease.owner})
+      WHERE seq IN (${sql.join(free)}) AND state = 'pending' AND ${freeOrOurs(lease, now)}
       FOR UPDATE SKIP LOCKED`.execute(trx);
     for (const row of rows.rows) locked.add(Number(row.seq));
   }
@@ -74,7 +78,11 @@ async function claimInOrder(
       AND (lease_owner IS DISTINCT FROM ${lease.owner} OR lease_until < ${now})`.execute(trx);
   const bySeq = new Map(candidates.map((c) => [c.seq, c]));
   const chains = new Map<string, number[]>();
-  for (const c of candidates) chains.set(c.orderKey, [...(chains.get(c.orderKey) ?? []), c.seq]);
+  for (const c of candidates) {
+    const chain = chains.get(c.orderKey);
+    if (chain) chain.push(c.seq);
+    else chains.set(c.orderKey, [c.seq]);
+  }
   for (const row of notOurs.rows) {
     const seq = Number(row.seq);
     if (!bySeq.has(seq)) chains.get(row.order_key)?.push(seq);
@@ -95,6 +103,27 @@ async function claimInOrder(
   return taken.sort((a, b) => a - b);
 }
 
+/**
+ * The pending events `where` selects that this node could hold (deliverable here, nobody else's
+ * live lease), in seq order, each marked whether it is this node's already.
+ */
+async function readCandidates(
+  trx: Transaction<Database>,
+  lease: Lease,
+  now: number,
+  where: RawBuilder<unknown>,
+  local: LocalOnly | undefined,
+  limit?: number,
+): Promise<Candidate[]> {
+  const rows = await sql<{ seq: number | string; order_key: string; ours: boolean | null }>`
+    SELECT seq, order_key, (lease_owner IS NOT DISTINCT FROM ${lease.owner} AND lease_until >= ${now}) AS ours
+    FROM events
+    WHERE ${where} AND state = 'pending' ${deliverableHere(local)} AND ${freeOrOurs(lease, now)}
+    ORDER BY seq
+    ${limit === undefined ? sql`` : sql`LIMIT ${limit}`}`.execute(trx);
+  return rows.rows.map((r) => ({ seq: Number(r.seq), orderKey: r.order_key, ours: r.ours === true }));
+}
+
 /** Claims the given events (just written by this node); returns the seqs it now holds. */
 export async function claimEvents(
   store: Store,
@@ -105,12 +134,7 @@ export async function claimEvents(
 ): Promise<Set<number>> {
   if (seqs.length === 0) return new Set();
   return store.db.transaction().execute(async (trx) => {
-    const rows = await sql<{ seq: number | string; order_key: string; ours: boolean }>`
-      SELECT seq, order_key, (lease_owner IS NOT DISTINCT FROM ${lease.owner} AND lease_until >= ${now}) AS ours
-      FROM events
-      WHERE seq IN (${sql.join(seqs)}) AND state = 'pending' ${deliverableHere(local)}
-        AND (lease_owner IS NULL OR lease_until < ${now} OR lease_owner = ${lease.owner})`.execute(trx);
-    const candidates = rows.rows.map((r) => ({ seq: Number(r.seq), orderKey: r.order_key, ours: r.ours }));
+    const candidates = await readCandidates(trx, lease, now, sql`seq IN (${sql.join(seqs)})`, local);
     return new Set(await claimInOrder(trx, lease, now, candidates));
   });
 }
@@ -135,14 +159,14 @@ export async function claimPendingEventsOfAccount(
   local?: LocalOnly,
 ): Promise<ClaimedPage> {
   return store.db.transaction().execute(async (trx) => {
-    const rows = await sql<{ seq: number | string; order_key: string; ours: boolean }>`
-      SELECT seq, order_key, (lease_owner IS NOT DISTINCT FROM ${lease.owner} AND lease_until >= ${now}) AS ours
-      FROM events
-      WHERE account_id = ${accountId} AND seq > ${afterSeq} AND state = 'pending' ${deliverableHere(local)}
-        AND (lease_owner IS NULL OR lease_until < ${now} OR lease_owner = ${lease.owner})
-      ORDER BY seq
-      LIMIT ${limit}`.execute(trx);
-    const candidates = rows.rows.map((r) => ({ seq: Number(r.seq), orderKey: r.order_key, ours: r.ours }));
+    const candidates = await readCandidates(
+      trx,
+      lease,
+      now,
+      sql`account_id = ${accountId} AND seq > ${afterSeq}`,
+      local,
+      limit,
+    );
     const taken = await claimInOrder(trx, lease, now, candidates);
     const events =
       taken.length === 0

@@ -108,7 +108,7 @@ export async function renewLeases(store: Store, lease: Lease, ids: readonly stri
             UPDATE messages SET lease_until = ${lease.until}
             WHERE id IN (
               SELECT id FROM messages WHERE lease_owner = ${lease.owner} AND id IN (${sql.join(slice)})
-              ${skipLocked(store)}
+              FOR UPDATE SKIP LOCKED
             )`.execute(store.db)
         : await sql`
             UPDATE messages SET lease_until = ${lease.until}
