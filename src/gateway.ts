@@ -166,6 +166,8 @@ export class Gateway {
         databaseUrl: config.databaseUrl,
         dataDir: config.dataDir,
         sqliteSynchronous: config.sqlite.synchronous,
+        sqliteCacheMiB: config.sqlite.cacheMiB,
+        sqliteMmapMiB: config.sqlite.mmapMiB,
         exclusive: true,
       }));
     try {

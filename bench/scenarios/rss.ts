@@ -2,8 +2,8 @@
  * Memory with 1,000,000 messages queued behind a stopped upstream: the SMPP connector points at a
  * port nobody listens on, so nothing leaves; batches of 1,000 are accepted until a million wait.
  * Prints the gateway's resident set (VmRSS) once they are all queued, its own part of it (RssAnon:
- * VmRSS also counts the pages of the SQLite file the process maps, up to `mmap_size`, 256 MiB), and
- * its peak (VmHWM).
+ * VmRSS also counts the files the process maps: its binary and libraries, and the SQLite file up to
+ * `sqlite.mmapMiB`, none by default), and its peak (VmHWM).
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -38,7 +38,7 @@ export async function rssScenario(options: StackOptions & { name: string; queued
     return [
       {
         scenario: `RSS with ${fmt(queued)} queued behind a stopped upstream, ${stack.store}`,
-        figure: `${rssMiB(pid, 'VmRSS')} MiB resident (${rssMiB(pid, 'RssAnon')} MiB its own, the rest the mapped SQLite file), ${rssMiB(pid, 'VmHWM')} MiB peak (filled at ${fmt((result['2xx'] * BATCH_SIZE) / seconds)} msg/s, ${result.non2xx} non-2xx)`,
+        figure: `${rssMiB(pid, 'VmRSS')} MiB resident (${rssMiB(pid, 'RssAnon')} MiB its own, the rest mapped files), ${rssMiB(pid, 'VmHWM')} MiB peak (filled at ${fmt((result['2xx'] * BATCH_SIZE) / seconds)} msg/s, ${result.non2xx} non-2xx)`,
         command: `BENCH_ONLY=${options.name} npm run bench`,
       },
     ];
