@@ -22,9 +22,11 @@ export function sendoutCandidates(candidates: readonly StatusEventCandidate[]): 
  * sendout). The order key is the message's own plus ` batch`, so a batch receiver that is down
  * holds back only its callbacks, not the message's DLRs.
  */
-const TARGET = (status: string) => `CASE WHEN ${status} = 'sent' THEN b.callback_url ELSE b.errback_url END`;
-const WHERE = (status: string) =>
-  `${TARGET(status)} IS NOT NULL AND (${status} = 'sent' OR m.sent_at IS NULL)`;
+export const TARGET = (status: string) =>
+  `CASE WHEN ${status} = 'sent' THEN b.callback_url ELSE b.errback_url END`;
+/** `sentAt`: the message's sent_at as it is after the flush's own update. */
+export const WHERE = (status: string, sentAt = 'm.sent_at') =>
+  `${TARGET(status)} IS NOT NULL AND (${status} = 'sent' OR ${sentAt} IS NULL)`;
 
 /**
  * SQL (SQLite): the batch callback events of a JSON array of `[eventId, messageId, status, code,

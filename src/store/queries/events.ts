@@ -84,7 +84,7 @@ export function toPendingEvent(row: {
  * SQL condition: a message whose receipts go back over SMPP (`smpp…` formats) gets events of its
  * final statuses only; the others would only be skipped at delivery, at a read and a write each.
  */
-function onlyFinalForSmpp(status: string): string {
+export function onlyFinalForSmpp(status: string): string {
   const finals = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
   return `(COALESCE(m.callback_format, r.callback_format, '') NOT LIKE 'smpp%' OR ${status} IN (${finals}))`;
 }

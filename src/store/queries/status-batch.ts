@@ -1,17 +1,10 @@
-import { type Insertable, type Kysely, sql } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
-import type { Database, MessageHistoryTable, MessagePartsTable } from '../schema.js';
+import type { MessageHistoryTable, MessagePartsTable } from '../schema.js';
 import { type SqliteStatements, sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
-import { batchCallbackJson, insertBatchCallbackEvents, sendoutCandidates } from './batch-callback-events.js';
-import { chunk } from './chunk.js';
-import {
-  insertStatusEvents,
-  type PendingEvent,
-  type StatusEventCandidate,
-  statusEventsJson,
-  toPendingEvent,
-} from './events.js';
-import { insertHistory } from './messages-insert.js';
+import { batchCallbackJson, sendoutCandidates } from './batch-callback-events.js';
+import { type PendingEvent, type StatusEventCandidate, statusEventsJson, toPendingEvent } from './events.js';
+import { applyStatusBatchInOneStatement } from './status-batch-postgres.js';
 
 /** New values for one message; `undefined` leaves a column as it is. */
 export interface MessagePatch {
@@ -51,8 +44,6 @@ export interface StatusBatch {
   events: readonly StatusEventCandidate[];
 }
 
-const PATCHES_PER_STATEMENT = 500;
-
 /** What a flush stored: the events it wrote, and the messages whose transition was refused. */
 export interface AppliedBatch {
   events: PendingEvent[];
@@ -63,7 +54,7 @@ export interface AppliedBatch {
 /**
  * Applies a batch of status changes in one transaction: each message's move is guarded by the
  * lifecycle (`WHERE status IN (…)`); the history, segment rows and events of the moves that
- * happened follow (one UPDATE … FROM (VALUES …) per few hundred messages on PostgreSQL).
+ * happened follow. On PostgreSQL that is one statement (status-batch-postgres.ts).
  */
 export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<AppliedBatch> {
   const now = Date.now();
@@ -72,40 +63,7 @@ export async function applyStatusBatch(store: Store, batch: StatusBatch): Promis
     const statements = sqliteStatements(sqlite);
     return sqliteTransaction(sqlite, () => applyWithStatements(statements, batch, now));
   }
-  return store.db.transaction().execute(async (trx) => {
-    const applied = new Set<string>();
-    for (const slice of chunk(batch.patches, PATCHES_PER_STATEMENT)) {
-      for (const id of await updateMessages(trx, slice)) applied.add(id);
-    }
-    const refused = new Set(batch.patches.filter((p) => !applied.has(p.id)).map((p) => p.id));
-    const kept = refused.size === 0 ? batch : withoutRefused(batch, refused);
-    await insertHistory(trx, kept.history);
-    for (const slice of chunk(kept.newParts, 1000)) {
-      await trx.insertInto('message_parts').values(slice).execute();
-    }
-    if (kept.partUpdates.length > 0) await updateParts(trx, kept.partUpdates);
-    const events = kept.events.length > 0 ? await insertStatusEvents(trx, kept.events, now) : [];
-    const batchEvents = kept.events.length > 0 ? await insertBatchCallbackEvents(trx, kept.events, now) : [];
-    return { events: mergeBySeq(events, batchEvents), refused };
-  });
-}
-
-/**
- * The segments' new statuses in one statement (one per receipt was a round trip each). A segment
- * changed twice in one batch keeps its last change, as when the updates ran one by one.
- */
-async function updateParts(trx: Kysely<Database>, updates: readonly PartStatusUpdate[]): Promise<void> {
-  const last = new Map<string, PartStatusUpdate>();
-  for (const u of updates) last.set(`${u.messageId}\u0000${u.partIndex}`, u);
-  const parts = [...last.values()];
-  await sql`
-    UPDATE message_parts AS p SET status = v.status, code = v.code, updated_at = v.updated_at
-    FROM unnest(
-      ${parts.map((u) => u.messageId)}::text[], ${parts.map((u) => u.partIndex)}::integer[],
-      ${parts.map((u) => u.status)}::text[], ${parts.map((u) => u.code)}::text[],
-      ${parts.map((u) => u.updatedAt)}::bigint[]
-    ) AS v(message_id, part_index, status, code, updated_at)
-    WHERE p.message_id = v.message_id AND p.part_index = v.part_index`.execute(trx);
+  return applyStatusBatchInOneStatement(store, batch);
 }
 
 /** The batch without anything of the refused messages. */
@@ -117,39 +75,6 @@ function withoutRefused(batch: StatusBatch, refused: ReadonlySet<string>): Statu
     partUpdates: batch.partUpdates.filter((u) => !refused.has(u.messageId)),
     events: batch.events.filter((e) => !refused.has(e.messageId)),
   };
-}
-
-/** Applies the patches whose guard holds; returns the ids of those that applied. */
-async function updateMessages(trx: Kysely<Database>, patches: readonly MessagePatch[]): Promise<string[]> {
-  // Casts give PostgreSQL the column types (bare parameters in VALUES would be text); SQLite accepts them too.
-  const rows = patches.map(
-    (p) =>
-      sql`(${p.id}, ${p.status}, CAST(${p.updatedAt} AS BIGINT), CAST(${p.attempts ?? null} AS INTEGER), CAST(${
-        p.nextAttemptAt ?? null
-      } AS BIGINT), ${p.connector ?? null}, ${p.lastCode ?? null}, ${p.lastDetail ?? null}, CAST(${
-        p.sentAt ?? null
-      } AS BIGINT), CAST(${p.finalAt ?? null} AS BIGINT), ${p.allowedFrom})`,
-  );
-  const result = await sql<{ id: string }>`
-    UPDATE messages SET
-      status = v.status,
-      updated_at = v.updated_at,
-      attempts = COALESCE(v.attempts, messages.attempts),
-      next_attempt_at = COALESCE(v.next_attempt_at, messages.next_attempt_at),
-      connector = COALESCE(v.connector, messages.connector),
-      last_code = COALESCE(v.last_code, messages.last_code),
-      last_detail = COALESCE(v.last_detail, messages.last_detail),
-      sent_at = COALESCE(v.sent_at, messages.sent_at),
-      final_at = COALESCE(v.final_at, messages.final_at)
-    FROM (
-      SELECT column1 AS id, column2 AS status, column3 AS updated_at, column4 AS attempts,
-             column5 AS next_attempt_at, column6 AS connector, column7 AS last_code,
-             column8 AS last_detail, column9 AS sent_at, column10 AS final_at, column11 AS allowed_from
-      FROM (VALUES ${sql.join(rows)}) AS vv
-    ) AS v
-    WHERE messages.id = v.id AND strpos(v.allowed_from, ',' || messages.status || ',') > 0
-    RETURNING messages.id`.execute(trx);
-  return result.rows.map((r) => r.id);
 }
 
 function applyWithStatements(statements: SqliteStatements, full: StatusBatch, now: number): AppliedBatch {

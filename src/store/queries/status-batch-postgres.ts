@@ -1,0 +1,158 @@
+import { sql } from 'kysely';
+import { newId } from '../../core/ids.js';
+import type { Store } from '../open-store.js';
+import { sendoutCandidates, TARGET, WHERE } from './batch-callback-events.js';
+import { onlyFinalForSmpp, PENDING_COLUMNS, type PendingEvent, toPendingEvent } from './events.js';
+import type { AppliedBatch, StatusBatch } from './status-batch.js';
+
+/**
+ * A status flush on PostgreSQL as one statement, so one round trip and no BEGIN or COMMIT of its
+ * own: as a transaction of six or seven statements, each a round trip, the flush took long enough
+ * that receipts, answered only once stored and at most ten unanswered per SMPP bind, bounded the
+ * end-to-end rate (docs/performance.md). The same writes as the statement-by-statement path:
+ * each message's move guarded by its lifecycle; the history, segments and events of the messages
+ * whose move was refused left out; the events in candidate order.
+ */
+export async function applyStatusBatchInOneStatement(
+  store: Store,
+  batch: StatusBatch,
+): Promise<AppliedBatch> {
+  const now = Date.now();
+  const { patches, history, events } = batch;
+  const { newParts, partUpdates } = foldPartUpdates(batch);
+  const sendouts = sendoutCandidates(events);
+  const result = await sql<{ refused: string[]; status_events: RowOf[]; batch_events: RowOf[] }>`
+    WITH v AS (
+      SELECT * FROM unnest(
+        ${patches.map((p) => p.id)}::text[], ${patches.map((p) => p.status)}::text[],
+        ${patches.map((p) => p.updatedAt)}::bigint[], ${patches.map((p) => p.attempts ?? null)}::integer[],
+        ${patches.map((p) => p.nextAttemptAt ?? null)}::bigint[], ${patches.map((p) => p.connector ?? null)}::text[],
+        ${patches.map((p) => p.lastCode ?? null)}::text[], ${patches.map((p) => p.lastDetail ?? null)}::text[],
+        ${patches.map((p) => p.sentAt ?? null)}::bigint[], ${patches.map((p) => p.finalAt ?? null)}::bigint[],
+        ${patches.map((p) => p.allowedFrom)}::text[]
+      ) AS v(id, status, updated_at, attempts, next_attempt_at, connector, last_code, last_detail,
+             sent_at, final_at, allowed_from)
+    ),
+    upd AS (
+      UPDATE messages SET
+        status = v.status,
+        updated_at = v.updated_at,
+        attempts = COALESCE(v.attempts, messages.attempts),
+        next_attempt_at = COALESCE(v.next_attempt_at, messages.next_attempt_at),
+        connector = COALESCE(v.connector, messages.connector),
+        last_code = COALESCE(v.last_code, messages.last_code),
+        last_detail = COALESCE(v.last_detail, messages.last_detail),
+        sent_at = COALESCE(v.sent_at, messages.sent_at),
+        final_at = COALESCE(v.final_at, messages.final_at)
+      FROM v
+      WHERE messages.id = v.id AND strpos(v.allowed_from, ',' || messages.status || ',') > 0
+      RETURNING messages.id, messages.sent_at
+    ),
+    refused AS (SELECT id FROM v EXCEPT SELECT id FROM upd),
+    history AS (
+      INSERT INTO message_history (message_id, status, at, code, detail)
+      SELECT h.message_id, h.status, h.at, h.code, h.detail
+      FROM unnest(
+        ${history.map((h) => h.message_id)}::text[], ${history.map((h) => h.status)}::text[],
+        ${history.map((h) => h.at)}::bigint[], ${history.map((h) => h.code ?? null)}::text[],
+        ${history.map((h) => h.detail ?? null)}::text[]
+      ) WITH ORDINALITY AS h(message_id, status, at, code, detail, ord)
+      WHERE h.message_id NOT IN (SELECT id FROM refused)
+      ORDER BY h.ord
+    ),
+    new_parts AS (
+      INSERT INTO message_parts (message_id, part_index, connector, upstream_id, status, code, updated_at)
+      SELECT p.message_id, p.part_index, p.connector, p.upstream_id, p.status, p.code, p.updated_at
+      FROM unnest(
+        ${newParts.map((p) => p.message_id)}::text[], ${newParts.map((p) => p.part_index)}::integer[],
+        ${newParts.map((p) => p.connector)}::text[], ${newParts.map((p) => p.upstream_id)}::text[],
+        ${newParts.map((p) => p.status)}::text[], ${newParts.map((p) => p.code ?? null)}::text[],
+        ${newParts.map((p) => p.updated_at)}::bigint[]
+      ) AS p(message_id, part_index, connector, upstream_id, status, code, updated_at)
+      WHERE p.message_id NOT IN (SELECT id FROM refused)
+    ),
+    part_updates AS (
+      UPDATE message_parts AS p SET status = u.status, code = u.code, updated_at = u.updated_at
+      FROM unnest(
+        ${partUpdates.map((u) => u.messageId)}::text[], ${partUpdates.map((u) => u.partIndex)}::integer[],
+        ${partUpdates.map((u) => u.status)}::text[], ${partUpdates.map((u) => u.code)}::text[],
+        ${partUpdates.map((u) => u.updatedAt)}::bigint[]
+      ) AS u(message_id, part_index, status, code, updated_at)
+      WHERE p.message_id = u.message_id AND p.part_index = u.part_index
+        AND u.message_id NOT IN (SELECT id FROM refused)
+    ),
+    c AS (
+      SELECT * FROM unnest(
+        ${events.map(() => newId('evt'))}::text[], ${events.map((e) => e.messageId)}::text[],
+        ${events.map((e) => e.status)}::text[], ${events.map((e) => e.code)}::text[],
+        ${events.map((e) => e.detail)}::text[], ${events.map((e) => e.at)}::bigint[]
+      ) WITH ORDINALITY AS c(event_id, message_id, status, code, detail, at, ord)
+      WHERE c.message_id NOT IN (SELECT id FROM refused)
+    ),
+    status_events AS (
+      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
+                          state, attempts, next_attempt_at, pending_since, created_at)
+      SELECT c.event_id, m.account_id, 'message.status', m.id, m.id, c.status, c.code, c.detail, c.at,
+             COALESCE(m.callback_url, r.callback_url, a.status_webhook_url),
+             COALESCE(m.callback_format, r.callback_format, 'native'),
+             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
+      FROM c
+      JOIN messages m ON m.id = c.message_id
+      LEFT JOIN accounts a ON a.id = m.account_id
+      LEFT JOIN message_requests r ON r.id = m.request_id
+      WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
+        AND ${sql.raw(onlyFinalForSmpp('c.status'))}
+      ORDER BY c.ord
+      RETURNING ${sql.raw(PENDING_COLUMNS)}
+    ),
+    s AS (
+      SELECT * FROM unnest(
+        ${sendouts.map(() => newId('evt'))}::text[], ${sendouts.map((e) => e.messageId)}::text[],
+        ${sendouts.map((e) => e.status)}::text[], ${sendouts.map((e) => e.code)}::text[],
+        ${sendouts.map((e) => e.detail)}::text[], ${sendouts.map((e) => e.at)}::bigint[]
+      ) WITH ORDINALITY AS s(event_id, message_id, status, code, detail, at, ord)
+      WHERE s.message_id NOT IN (SELECT id FROM refused)
+    ),
+    batch_events AS (
+      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
+                          state, attempts, next_attempt_at, pending_since, created_at)
+      SELECT s.event_id, m.account_id, 'message.status', m.id, m.id || ' batch', s.status, s.code, s.detail,
+             s.at, ${sql.raw(TARGET('s.status'))}, 'jasmin-batch:' || b.id,
+             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
+      FROM s
+      JOIN message_refs f ON f.message_id = s.message_id AND f.name = 'jasminBatch'
+      JOIN jasmin_batches b ON b.id = f.value
+      JOIN messages m ON m.id = f.message_id
+      LEFT JOIN upd ON upd.id = m.id
+      WHERE ${sql.raw(WHERE('s.status', 'CASE WHEN upd.id IS NULL THEN m.sent_at ELSE upd.sent_at END'))}
+      ORDER BY s.ord
+      RETURNING ${sql.raw(PENDING_COLUMNS)}
+    )
+    SELECT
+      (SELECT COALESCE(json_agg(id), '[]') FROM refused) AS refused,
+      (SELECT COALESCE(json_agg(status_events), '[]') FROM status_events) AS status_events,
+      (SELECT COALESCE(json_agg(batch_events), '[]') FROM batch_events) AS batch_events`.execute(store.db);
+  const row = result.rows[0]!;
+  const written: PendingEvent[] = [...row.status_events, ...row.batch_events].map(toPendingEvent);
+  return { events: written.sort((a, b) => a.seq - b.seq), refused: new Set(row.refused) };
+}
+
+type RowOf = Parameters<typeof toPendingEvent>[0];
+
+/**
+ * The segment updates of a flush as one statement can write them: every part of one statement
+ * sees the rows as they were before it, so an update of a segment inserted in the same flush is
+ * folded into its insert, and of several updates of one segment the last is kept (as when they
+ * ran one after another).
+ */
+function foldPartUpdates(batch: StatusBatch): Pick<StatusBatch, 'newParts' | 'partUpdates'> {
+  const key = (messageId: string, index: number) => `${messageId}\u0000${index}`;
+  const last = new Map(batch.partUpdates.map((u) => [key(u.messageId, u.partIndex), u]));
+  const newParts = batch.newParts.map((part) => {
+    const update = last.get(key(part.message_id, part.part_index));
+    if (!update) return part;
+    last.delete(key(part.message_id, part.part_index));
+    return { ...part, status: update.status, code: update.code, updated_at: update.updatedAt };
+  });
+  return { newParts, partUpdates: [...last.values()] };
+}
