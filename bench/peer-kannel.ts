@@ -16,7 +16,7 @@ import { cpuMsOf } from './lib/cpu.js';
 import { sendsmsPath, startKannel } from './lib/kannel.js';
 import { startNoop } from './lib/noop-server.js';
 import { startSmsc } from './lib/smsc-process.js';
-import { measureIngest, nativeBody, SMPP_WINDOW, startStack } from './lib/smsgate-run.js';
+import { measureIngest, nativeBody, SMPP_BINDS, SMPP_WINDOW, startStack } from './lib/smsgate-run.js';
 import { fmt } from './lib/table.js';
 import { wrk } from './lib/wrk.js';
 import { BenchReceiver } from './webhook-receiver.js';
@@ -116,6 +116,9 @@ const spread = (list: number[]) => `${fmt(Math.min(...list))}–${fmt(Math.max(.
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
 
 async function main(): Promise<void> {
+  // Kannel gets one bind here; a ratio against smsgate with more would compare different setups.
+  if (SMPP_BINDS !== 1)
+    throw new Error('bench/peer-kannel gives both gateways one SMPP bind: unset BENCH_BINDS');
   const kannelVersion = execFileSync('/usr/sbin/bearerbox', ['--version'], { encoding: 'utf8' }).split(
     '\n',
   )[0];

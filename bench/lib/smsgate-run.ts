@@ -13,6 +13,12 @@ import { type WrkResult, wrk } from './wrk.js';
 
 export const FINAL = ['delivered', 'undelivered', 'expired', 'rejected', 'failed', 'canceled'];
 export const SMPP_WINDOW = 200;
+/**
+ * SMPP binds to the simulator (BENCH_BINDS, 1: what Kannel gets in bench/peer-kannel). Receipts
+ * are answered only once stored and the simulator leaves at most 10 unanswered per bind, so more
+ * binds let more receipts be stored in each commit (docs/performance.md).
+ */
+export const SMPP_BINDS = Number(process.env.BENCH_BINDS ?? 1);
 
 export interface StackOptions {
   postgres?: boolean;
@@ -35,7 +41,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = options.postgres ? await freshDatabase() : undefined;
   const gateway = await startGateway(
     {
-      connectors: [smppConnector(smsc?.port ?? 9, SMPP_WINDOW)],
+      connectors: [{ ...smppConnector(smsc?.port ?? 9, SMPP_WINDOW), binds: SMPP_BINDS }],
       webhooks: { allowPrivateAddresses: true, concurrencyPerDestination: 64 },
       queue: { maxQueued: 5_000_000 },
       maxFailedAuthPerMinute: 0,
@@ -49,7 +55,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     gateway,
     smsc,
-    store: database ? 'PostgreSQL 15' : `SQLite synchronous=${options.synchronous ?? 'full'}`,
+    store:
+      (database ? 'PostgreSQL 15' : `SQLite synchronous=${options.synchronous ?? 'full'}`) +
+      (SMPP_BINDS === 1 ? '' : `, ${SMPP_BINDS} SMPP binds`),
     async stop() {
       await gateway.stop();
       await smsc?.stop();
