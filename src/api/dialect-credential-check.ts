@@ -8,7 +8,7 @@ import { VerifiedCredentialCache } from './dialects/accolades/verified-credentia
 
 /**
  * Checks a login (identifier + secret) of one credential kind — Twilio's account SID and auth token,
- * Kannel's or Jasmin's username and password — through a cache of recently verified pairs, as the
+ * Kannel's or Jasmin's username and password, Interact's Tenant-Id and Application-Key — through a cache of recently verified pairs, as the
  * account-password check does (scrypt is slow on purpose and must not cap the send rate). Failures
  * are never cached and all look alike (one store read, one hash): a 401 the dialect words its way.
  */
@@ -26,9 +26,16 @@ export class DialectCredentialCheck {
     gateway.auth.onInvalidate(() => this.cache.clear());
   }
 
-  /** The caller and its credential; throws AuthenticationError for any failure. */
-  verify(identifier: string, secret: string): Promise<VerifiedCredential> {
-    return this.cache.verify(identifier, secret, () => this.credentials.check(this.kind, identifier, secret));
+  /**
+   * The caller and its credential; throws AuthenticationError for any failure. `environment`
+   * (Interact's `Environment-Name`) is part of what is remembered: a pair verified in one
+   * environment is not thereby verified in another.
+   */
+  verify(identifier: string, secret: string, environment = ''): Promise<VerifiedCredential> {
+    const remembered = `${Buffer.byteLength(environment)}:${environment}:${identifier}`;
+    return this.cache.verify(remembered, secret, () =>
+      this.credentials.check(this.kind, identifier, secret, environment),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { DialectCredentials } from '../../../accounts/dialect-credentials.js';
 import type { Principal } from '../../../accounts/roles.js';
 import { AuthenticationError } from '../../../core/errors.js';
+import type { DialectCredentialCheck } from '../../dialect-credential-check.js';
 
 /**
  * What the `Unauthenticated-Reason` header of a 401 says. Wrong credentials get one reason whatever
@@ -31,12 +31,13 @@ function header(request: FastifyRequest, name: string): string | undefined {
 /**
  * Who calls the Interact API: `Tenant-Id` and `Application-Key` checked against the live
  * `application_key` credential of that tenant in the `Environment-Name` environment (absent: the
- * default one, `''`). On the REST paths the account in the path must be the caller's own, by its
+ * default one, `''`), through the verified-credential cache (scrypt per request held the API to
+ * a few dozen sends a second). On the REST paths the account in the path must be the caller's own, by its
  * account id or by the Tenant-Id.
  */
 export async function authenticateInteract(
   request: FastifyRequest,
-  credentials: DialectCredentials,
+  credentials: DialectCredentialCheck,
 ): Promise<Principal> {
   const tenantId = header(request, 'tenant-id');
   if (tenantId === undefined) throw new InteractAuthError(UNAUTHENTICATED_REASONS.missingTenant);
@@ -45,7 +46,7 @@ export async function authenticateInteract(
   const environment = header(request, 'environment-name') ?? '';
   let principal: Principal;
   try {
-    principal = await credentials.verify('application_key', tenantId, key, environment);
+    ({ principal } = await credentials.verify(tenantId, key, environment));
   } catch (error) {
     if (error instanceof AuthenticationError) {
       throw new InteractAuthError(UNAUTHENTICATED_REASONS.wrongCredentials);

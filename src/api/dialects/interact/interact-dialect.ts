@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DialectCredentials } from '../../../accounts/dialect-credentials.js';
 import type { Principal } from '../../../accounts/roles.js';
 import { Campaigns } from '../../../campaigns/campaigns.js';
 import { InteractionTokens } from '../../../campaigns/interaction-tokens.js';
 import type { GatewayError } from '../../../core/errors.js';
 import type { Gateway } from '../../../gateway.js';
 import { type Dialect, type DialectReply, dialectAuth } from '../../dialect.js';
+import { dialectCredentialCheck } from '../../dialect-credential-check.js';
 import { parseJsonBody } from '../../formats/json.js';
 import { parseXml } from '../../formats/xml.js';
 import { authenticateInteract } from './interact-auth.js';
@@ -22,19 +22,8 @@ import { registerSoapRoutes } from './soap-routes.js';
  */
 const SOAP_MAX_DEPTH = 12;
 
-/** One credential verifier per gateway (it may cache verified secrets). */
-const verifiers = new WeakMap<Gateway, DialectCredentials>();
 /** The moreInfoUrl of each gateway's 401s, for `renderError`, which is not given the gateway. */
 const moreInfoUrls = new WeakMap<FastifyRequest['server'], string>();
-
-function verifierOf(gateway: Gateway): DialectCredentials {
-  let verifier = verifiers.get(gateway);
-  if (!verifier) {
-    verifier = new DialectCredentials(gateway.store);
-    verifiers.set(gateway, verifier);
-  }
-  return verifier;
-}
 
 /**
  * The Interact campaign SMS API (seed 004, docs/dialects/interact.md) under `/interact`: the REST
@@ -53,7 +42,7 @@ export const interactDialect: Dialect = {
     },
   ],
   authenticate: (request: FastifyRequest, gateway: Gateway): Promise<Principal> =>
-    authenticateInteract(request, verifierOf(gateway)),
+    authenticateInteract(request, dialectCredentialCheck(gateway, 'application_key')),
   renderError(error: GatewayError, request: FastifyRequest): DialectReply {
     if (isSoapRequest(request.url)) return renderSoapError(error);
     return renderRestError(error, moreInfoUrls.get(request.server) ?? '/interact/help');
