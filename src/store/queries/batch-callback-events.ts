@@ -1,9 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
 import type { Database, JasminBatchesTable } from '../schema.js';
 import { chunk } from './chunk.js';
-import { PENDING_COLUMNS, type PendingEvent, type StatusEventCandidate, toPendingEvent } from './events.js';
+import {
+  PENDING_COLUMNS,
+  type PendingEvent,
+  type PendingEventRow,
+  type StatusEventCandidate,
+  toPendingEvent,
+} from './events.js';
 
 /**
  * Statuses that end a batch message's sendout: `sent` (an upstream took it: the callback) and the
@@ -22,10 +28,9 @@ export function sendoutCandidates(candidates: readonly StatusEventCandidate[]): 
  * sendout). The order key is the message's own plus ` batch`, so a batch receiver that is down
  * holds back only its callbacks, not the message's DLRs.
  */
-export const TARGET = (status: string) =>
-  `CASE WHEN ${status} = 'sent' THEN b.callback_url ELSE b.errback_url END`;
+const TARGET = (status: string) => `CASE WHEN ${status} = 'sent' THEN b.callback_url ELSE b.errback_url END`;
 /** `sentAt`: the message's sent_at as it is after the flush's own update. */
-export const WHERE = (status: string, sentAt = 'm.sent_at') =>
+const WHERE = (status: string, sentAt = 'm.sent_at') =>
   `${TARGET(status)} IS NOT NULL AND (${status} = 'sent' OR ${sentAt} IS NULL)`;
 
 /**
@@ -55,6 +60,31 @@ export function batchCallbackJson(candidates: readonly StatusEventCandidate[]): 
 }
 
 /**
+ * The INSERT of the batch callback events of the candidates in `source` (a relation of event_id,
+ * message_id, status, code, detail, at, ord; any dialect), in `ord` order, returning the pending
+ * columns. `sentAt`: the message's sent_at as it is once the caller's own update is applied.
+ */
+export function batchCallbackEventsInsert(
+  source: RawBuilder<unknown>,
+  now: number,
+  sentAt = 'm.sent_at',
+): RawBuilder<PendingEventRow> {
+  return sql<PendingEventRow>`
+    INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
+                        state, attempts, next_attempt_at, pending_since, created_at)
+    SELECT v.event_id, m.account_id, 'message.status', m.id, m.id || ' batch', v.status, v.code, v.detail,
+           v.at, ${sql.raw(TARGET('v.status'))}, 'jasmin-batch:' || b.id,
+           'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
+    FROM ${source} AS v
+    JOIN message_refs f ON f.message_id = v.message_id AND f.name = 'jasminBatch'
+    JOIN jasmin_batches b ON b.id = f.value
+    JOIN messages m ON m.id = f.message_id
+    WHERE ${sql.raw(WHERE('v.status', sentAt))}
+    ORDER BY v.ord
+    RETURNING ${sql.raw(PENDING_COLUMNS)}`;
+}
+
+/**
  * Writes the batch callback events of status transitions inside the caller's transaction (any
  * database): for messages of a Jasmin batch with a callback_url or errback_url.
  */
@@ -69,23 +99,12 @@ export async function insertBatchCallbackEvents(
       (c, i) =>
         sql`(${newId('evt')}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
     );
-    const result = await sql<Parameters<typeof toPendingEvent>[0]>`
-      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
-                          state, attempts, next_attempt_at, pending_since, created_at)
-      SELECT v.event_id, m.account_id, 'message.status', m.id, m.id || ' batch', v.status, v.code, v.detail,
-             v.at, ${sql.raw(TARGET('v.status'))}, 'jasmin-batch:' || b.id,
-             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
-      FROM (
-        SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
-               column5 AS detail, column6 AS at, column7 AS ord
-        FROM (VALUES ${sql.join(rows)}) AS vv
-      ) AS v
-      JOIN message_refs f ON f.message_id = v.message_id AND f.name = 'jasminBatch'
-      JOIN jasmin_batches b ON b.id = f.value
-      JOIN messages m ON m.id = f.message_id
-      WHERE ${sql.raw(WHERE('v.status'))}
-      ORDER BY v.ord
-      RETURNING ${sql.raw(PENDING_COLUMNS)}`.execute(trx);
+    const source = sql`(
+      SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
+             column5 AS detail, column6 AS at, column7 AS ord
+      FROM (VALUES ${sql.join(rows)}) AS vv
+    )`;
+    const result = await batchCallbackEventsInsert(source, now).execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
   }
   return written;

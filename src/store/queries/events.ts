@@ -1,5 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
 import { FINAL_STATUSES } from '../../core/statuses.js';
 import type { Store } from '../open-store.js';
@@ -58,7 +58,8 @@ export const PENDING_COLUMN_LIST = [
   'pending_since',
 ] as const;
 
-export function toPendingEvent(row: {
+/** An event row as RETURNING PENDING_COLUMNS gives it. */
+export interface PendingEventRow {
   seq: number | string | bigint;
   id: string;
   account_id: string;
@@ -67,7 +68,9 @@ export function toPendingEvent(row: {
   attempts: number;
   next_attempt_at: number | string | bigint;
   pending_since: number | string | bigint;
-}): PendingEvent {
+}
+
+export function toPendingEvent(row: PendingEventRow): PendingEvent {
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -84,7 +87,7 @@ export function toPendingEvent(row: {
  * SQL condition: a message whose receipts go back over SMPP (`smpp…` formats) gets events of its
  * final statuses only; the others would only be skipped at delivery, at a read and a write each.
  */
-export function onlyFinalForSmpp(status: string): string {
+function onlyFinalForSmpp(status: string): string {
   const finals = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
   return `(COALESCE(m.callback_format, r.callback_format, '') NOT LIKE 'smpp%' OR ${status} IN (${finals}))`;
 }
@@ -129,6 +132,28 @@ export function statusEventsJson(candidates: readonly StatusEventCandidate[]): s
 }
 
 /**
+ * The INSERT of the status events of the candidates in `source` (a relation of event_id,
+ * message_id, status, code, detail, at, ord; any dialect): for the messages that have a callback
+ * URL or whose account has a status webhook, in `ord` order, returning the pending columns.
+ */
+export function statusEventsInsert(source: RawBuilder<unknown>, now: number): RawBuilder<PendingEventRow> {
+  return sql<PendingEventRow>`
+    INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
+                        state, attempts, next_attempt_at, pending_since, created_at)
+    SELECT v.event_id, m.account_id, 'message.status', m.id, m.id, v.status, v.code, v.detail, v.at,
+           COALESCE(m.callback_url, r.callback_url, a.status_webhook_url), COALESCE(m.callback_format, r.callback_format, 'native'),
+           'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
+    FROM ${source} AS v
+    JOIN messages m ON m.id = v.message_id
+    LEFT JOIN accounts a ON a.id = m.account_id
+    LEFT JOIN message_requests r ON r.id = m.request_id
+    WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
+      AND ${sql.raw(onlyFinalForSmpp('v.status'))}
+    ORDER BY v.ord
+    RETURNING ${sql.raw(PENDING_COLUMNS)}`;
+}
+
+/**
  * Writes the events of status transitions, inside the caller's transaction, for the messages that
  * have a callback URL or whose account has a status webhook. Returns what was written, in order.
  */
@@ -143,24 +168,12 @@ export async function insertStatusEvents(
       (c, i) =>
         sql`(${newId('evt')}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
     );
-    const result = await sql<Parameters<typeof toPendingEvent>[0]>`
-      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
-                          state, attempts, next_attempt_at, pending_since, created_at)
-      SELECT v.event_id, m.account_id, 'message.status', m.id, m.id, v.status, v.code, v.detail, v.at,
-             COALESCE(m.callback_url, r.callback_url, a.status_webhook_url), COALESCE(m.callback_format, r.callback_format, 'native'),
-             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
-      FROM (
-        SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
-               column5 AS detail, column6 AS at, column7 AS ord
-        FROM (VALUES ${sql.join(rows)}) AS vv
-      ) AS v
-      JOIN messages m ON m.id = v.message_id
-      LEFT JOIN accounts a ON a.id = m.account_id
-      LEFT JOIN message_requests r ON r.id = m.request_id
-      WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
-        AND ${sql.raw(onlyFinalForSmpp('v.status'))}
-      ORDER BY v.ord
-      RETURNING ${sql.raw(PENDING_COLUMNS)}`.execute(trx);
+    const source = sql`(
+      SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
+             column5 AS detail, column6 AS at, column7 AS ord
+      FROM (VALUES ${sql.join(rows)}) AS vv
+    )`;
+    const result = await statusEventsInsert(source, now).execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
   }
   return written.sort((a, b) => a.seq - b.seq);

@@ -1,8 +1,14 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
-import { sendoutCandidates, TARGET, WHERE } from './batch-callback-events.js';
-import { onlyFinalForSmpp, PENDING_COLUMNS, type PendingEvent, toPendingEvent } from './events.js';
+import { batchCallbackEventsInsert, sendoutCandidates } from './batch-callback-events.js';
+import {
+  type PendingEvent,
+  type PendingEventRow,
+  type StatusEventCandidate,
+  statusEventsInsert,
+  toPendingEvent,
+} from './events.js';
 import type { AppliedBatch, StatusBatch } from './status-batch.js';
 
 /**
@@ -21,7 +27,11 @@ export async function applyStatusBatchInOneStatement(
   const { patches, history, events } = batch;
   const { newParts, partUpdates } = foldPartUpdates(batch);
   const sendouts = sendoutCandidates(events);
-  const result = await sql<{ refused: string[]; status_events: RowOf[]; batch_events: RowOf[] }>`
+  const result = await sql<{
+    refused: string[];
+    status_events: PendingEventRow[];
+    batch_events: PendingEventRow[];
+  }>`
     WITH v AS (
       SELECT * FROM unnest(
         ${patches.map((p) => p.id)}::text[], ${patches.map((p) => p.status)}::text[],
@@ -82,52 +92,20 @@ export async function applyStatusBatchInOneStatement(
         AND u.message_id NOT IN (SELECT id FROM refused)
     ),
     c AS (
-      SELECT * FROM unnest(
-        ${events.map(() => newId('evt'))}::text[], ${events.map((e) => e.messageId)}::text[],
-        ${events.map((e) => e.status)}::text[], ${events.map((e) => e.code)}::text[],
-        ${events.map((e) => e.detail)}::text[], ${events.map((e) => e.at)}::bigint[]
-      ) WITH ORDINALITY AS c(event_id, message_id, status, code, detail, at, ord)
+      SELECT * FROM ${candidatesWithNewIds(events)} AS c(event_id, message_id, status, code, detail, at, ord)
       WHERE c.message_id NOT IN (SELECT id FROM refused)
     ),
-    status_events AS (
-      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
-                          state, attempts, next_attempt_at, pending_since, created_at)
-      SELECT c.event_id, m.account_id, 'message.status', m.id, m.id, c.status, c.code, c.detail, c.at,
-             COALESCE(m.callback_url, r.callback_url, a.status_webhook_url),
-             COALESCE(m.callback_format, r.callback_format, 'native'),
-             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
-      FROM c
-      JOIN messages m ON m.id = c.message_id
-      LEFT JOIN accounts a ON a.id = m.account_id
-      LEFT JOIN message_requests r ON r.id = m.request_id
-      WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL
-        AND ${sql.raw(onlyFinalForSmpp('c.status'))}
-      ORDER BY c.ord
-      RETURNING ${sql.raw(PENDING_COLUMNS)}
-    ),
+    status_events AS (${statusEventsInsert(sql.raw('c'), now)}),
     s AS (
-      SELECT * FROM unnest(
-        ${sendouts.map(() => newId('evt'))}::text[], ${sendouts.map((e) => e.messageId)}::text[],
-        ${sendouts.map((e) => e.status)}::text[], ${sendouts.map((e) => e.code)}::text[],
-        ${sendouts.map((e) => e.detail)}::text[], ${sendouts.map((e) => e.at)}::bigint[]
-      ) WITH ORDINALITY AS s(event_id, message_id, status, code, detail, at, ord)
+      SELECT * FROM ${candidatesWithNewIds(sendouts)} AS s(event_id, message_id, status, code, detail, at, ord)
       WHERE s.message_id NOT IN (SELECT id FROM refused)
     ),
-    batch_events AS (
-      INSERT INTO events (id, account_id, type, message_id, order_key, status, code, detail, at, url, format,
-                          state, attempts, next_attempt_at, pending_since, created_at)
-      SELECT s.event_id, m.account_id, 'message.status', m.id, m.id || ' batch', s.status, s.code, s.detail,
-             s.at, ${sql.raw(TARGET('s.status'))}, 'jasmin-batch:' || b.id,
-             'pending', 0, CAST(${now} AS BIGINT), CAST(${now} AS BIGINT), CAST(${now} AS BIGINT)
-      FROM s
-      JOIN message_refs f ON f.message_id = s.message_id AND f.name = 'jasminBatch'
-      JOIN jasmin_batches b ON b.id = f.value
-      JOIN messages m ON m.id = f.message_id
-      LEFT JOIN upd ON upd.id = m.id
-      WHERE ${sql.raw(WHERE('s.status', 'CASE WHEN upd.id IS NULL THEN m.sent_at ELSE upd.sent_at END'))}
-      ORDER BY s.ord
-      RETURNING ${sql.raw(PENDING_COLUMNS)}
-    )
+    batch_events AS (${batchCallbackEventsInsert(
+      sql.raw('s'),
+      now,
+      // The statement's own update is not visible to its siblings: its sent_at, from upd's RETURNING.
+      'COALESCE((SELECT upd.sent_at FROM upd WHERE upd.id = m.id), m.sent_at)',
+    )})
     SELECT
       (SELECT COALESCE(json_agg(id), '[]') FROM refused) AS refused,
       (SELECT COALESCE(json_agg(status_events), '[]') FROM status_events) AS status_events,
@@ -137,7 +115,14 @@ export async function applyStatusBatchInOneStatement(
   return { events: written.sort((a, b) => a.seq - b.seq), refused: new Set(row.refused) };
 }
 
-type RowOf = Parameters<typeof toPendingEvent>[0];
+/** Event candidates as a relation, each with a fresh event id, numbered in their order. */
+function candidatesWithNewIds(candidates: readonly StatusEventCandidate[]): RawBuilder<unknown> {
+  return sql`unnest(
+    ${candidates.map(() => newId('evt'))}::text[], ${candidates.map((e) => e.messageId)}::text[],
+    ${candidates.map((e) => e.status)}::text[], ${candidates.map((e) => e.code)}::text[],
+    ${candidates.map((e) => e.detail)}::text[], ${candidates.map((e) => e.at)}::bigint[]
+  ) WITH ORDINALITY`;
+}
 
 /**
  * The segment updates of a flush as one statement can write them: every part of one statement
