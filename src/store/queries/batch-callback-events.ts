@@ -4,6 +4,7 @@ import type { Store } from '../open-store.js';
 import type { Database, JasminBatchesTable } from '../schema.js';
 import { chunk } from './chunk.js';
 import {
+  candidateValues,
   PENDING_COLUMNS,
   type PendingEvent,
   type PendingEventRow,
@@ -95,15 +96,7 @@ export async function insertBatchCallbackEvents(
 ): Promise<PendingEvent[]> {
   const written: PendingEvent[] = [];
   for (const slice of chunk(sendoutCandidates(candidates), 500)) {
-    const rows = slice.map(
-      (c, i) =>
-        sql`(${newId('evt')}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
-    );
-    const source = sql`(
-      SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
-             column5 AS detail, column6 AS at, column7 AS ord
-      FROM (VALUES ${sql.join(rows)}) AS vv
-    )`;
+    const source = candidateValues(slice);
     const result = await batchCallbackEventsInsert(source, now).execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
   }

@@ -154,6 +154,22 @@ export function statusEventsInsert(source: RawBuilder<unknown>, now: number): Ra
 }
 
 /**
+ * Event candidates as a relation for `statusEventsInsert` and `batchCallbackEventsInsert` in any
+ * dialect (a VALUES list; casts give PostgreSQL the column types), each with a fresh event id.
+ */
+export function candidateValues(candidates: readonly StatusEventCandidate[]): RawBuilder<unknown> {
+  const rows = candidates.map(
+    (c, i) =>
+      sql`(${newId('evt')}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
+  );
+  return sql`(
+    SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
+           column5 AS detail, column6 AS at, column7 AS ord
+    FROM (VALUES ${sql.join(rows)}) AS vv
+  )`;
+}
+
+/**
  * Writes the events of status transitions, inside the caller's transaction, for the messages that
  * have a callback URL or whose account has a status webhook. Returns what was written, in order.
  */
@@ -164,15 +180,7 @@ export async function insertStatusEvents(
 ): Promise<PendingEvent[]> {
   const written: PendingEvent[] = [];
   for (const slice of chunk(candidates, 500)) {
-    const rows = slice.map(
-      (c, i) =>
-        sql`(${newId('evt')}, ${c.messageId}, ${c.status}, ${c.code}, ${c.detail}, CAST(${c.at} AS BIGINT), CAST(${i} AS INTEGER))`,
-    );
-    const source = sql`(
-      SELECT column1 AS event_id, column2 AS message_id, column3 AS status, column4 AS code,
-             column5 AS detail, column6 AS at, column7 AS ord
-      FROM (VALUES ${sql.join(rows)}) AS vv
-    )`;
+    const source = candidateValues(slice);
     const result = await statusEventsInsert(source, now).execute(trx);
     for (const row of result.rows) written.push(toPendingEvent(row));
   }
