@@ -432,30 +432,27 @@ interface EventForDeliveryRow extends EventRow {
   i_client_ref: string | null;
 }
 
-const sqliteEventStatements = new WeakMap<object, SqliteDatabase.Statement>();
-
 /** Loads what delivering the event needs (undefined if the event is gone). */
-export async function loadEventForDelivery(store: Store, seq: number): Promise<EventForDelivery | undefined> {
-  if (!store.sqlite) return postgresEventLoader(store).load(seq);
-  let statement = sqliteEventStatements.get(store.sqlite);
-  if (!statement) {
-    statement = store.sqlite.prepare(`${EVENT_FOR_DELIVERY_SQL} WHERE e.seq = ?`);
-    sqliteEventStatements.set(store.sqlite, statement);
+export function loadEventForDelivery(store: Store, seq: number): Promise<EventForDelivery | undefined> {
+  let loader = eventLoaders.get(store);
+  if (!loader) {
+    loader = new EventLoader(store);
+    eventLoaders.set(store, loader);
   }
-  const row = statement.get(seq) as EventForDeliveryRow | undefined;
-  return row && toEventForDelivery(row);
+  return loader.load(seq);
 }
 
 /**
- * On PostgreSQL the events asked for in one turn of the event loop are read in one query: one
- * query per event was the most frequent statement with webhooks on (a round trip each, ten times
- * the transactions' count). SQLite reads one prepared row at a time without a round trip.
+ * The events asked for in one turn of the event loop are read in one query, not one each: on
+ * PostgreSQL that was the most frequent statement with webhooks on (a round trip per event), on
+ * SQLite a statement run per event.
  */
-class PostgresEventLoader {
+class EventLoader {
   private waiting = new Map<
     number,
     { resolve: (row: EventForDelivery | undefined) => void; reject: (error: unknown) => void }[]
   >();
+  private sqliteStatement: SqliteDatabase.Statement | undefined;
 
   constructor(private readonly store: Store) {}
 
@@ -471,28 +468,30 @@ class PostgresEventLoader {
   private async flush(): Promise<void> {
     const batch = this.waiting;
     this.waiting = new Map();
-    const seqs = [...batch.keys()];
     try {
-      const { rows } = await sql<EventForDeliveryRow>`${sql.raw(EVENT_FOR_DELIVERY_SQL)}
-        WHERE e.seq = ANY(${seqs}::bigint[])`.execute(this.store.db);
+      const rows = await this.read([...batch.keys()]);
       const bySeq = new Map(rows.map((row) => [Number(row.seq), toEventForDelivery(row)]));
       for (const [seq, waiters] of batch) for (const waiter of waiters) waiter.resolve(bySeq.get(seq));
     } catch (error) {
       for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
     }
   }
-}
 
-const postgresEventLoaders = new WeakMap<Store, PostgresEventLoader>();
-
-function postgresEventLoader(store: Store): PostgresEventLoader {
-  let loader = postgresEventLoaders.get(store);
-  if (!loader) {
-    loader = new PostgresEventLoader(store);
-    postgresEventLoaders.set(store, loader);
+  private async read(seqs: readonly number[]): Promise<EventForDeliveryRow[]> {
+    const { sqlite } = this.store;
+    if (sqlite) {
+      this.sqliteStatement ??= sqlite.prepare(
+        `${EVENT_FOR_DELIVERY_SQL} WHERE e.seq IN (SELECT value FROM json_each(?))`,
+      );
+      return this.sqliteStatement.all(JSON.stringify(seqs)) as EventForDeliveryRow[];
+    }
+    const result = await sql<EventForDeliveryRow>`${sql.raw(EVENT_FOR_DELIVERY_SQL)}
+      WHERE e.seq = ANY(${seqs}::bigint[])`.execute(this.store.db);
+    return result.rows;
   }
-  return loader;
 }
+
+const eventLoaders = new WeakMap<Store, EventLoader>();
 
 function toEventForDelivery(row: EventForDeliveryRow): EventForDelivery {
   const num = (value: number | null) => (value === null ? null : Number(value));
