@@ -190,20 +190,6 @@ export class StatusWriter {
         finalAt: change.finalAt ?? previous?.finalAt,
       });
     }
-    // Parts first inserted and then updated in the same flush: fold the update into the insert.
-    if (partUpdates.length > 0 && newParts.length > 0) {
-      for (let i = partUpdates.length - 1; i >= 0; i--) {
-        const update = partUpdates[i]!;
-        const inserted = newParts.find(
-          (p) => p.message_id === update.messageId && p.part_index === update.partIndex,
-        );
-        if (inserted) {
-          inserted.status = update.status;
-          inserted.code = update.code;
-          partUpdates.splice(i, 1);
-        }
-      }
-    }
     const written = await applyStatusBatch(this.store, {
       patches: [...patches.values()],
       history,

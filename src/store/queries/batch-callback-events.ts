@@ -1,5 +1,4 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { newId } from '../../core/ids.js';
 import type { Store } from '../open-store.js';
 import type { Database, JasminBatchesTable } from '../schema.js';
 import { chunk } from './chunk.js';
@@ -54,11 +53,6 @@ export const insertBatchCallbackEventsSqlite = (): string => `
   WHERE ${WHERE("json_extract(j.value, '$[2]')")}
   ORDER BY j.key
   RETURNING ${PENDING_COLUMNS}`;
-
-/** The JSON parameter of `INSERT_BATCH_CALLBACK_EVENTS_SQLITE` (fresh event ids). */
-export function batchCallbackJson(candidates: readonly StatusEventCandidate[]): string {
-  return JSON.stringify(candidates.map((c) => [newId('evt'), c.messageId, c.status, c.code, c.detail, c.at]));
-}
 
 /**
  * The INSERT of the batch callback events of the candidates in `source` (a relation of event_id,

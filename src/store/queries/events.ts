@@ -125,9 +125,12 @@ export const EVENT_TARGETS_SQLITE = `
   LEFT JOIN message_requests r ON r.id = m.request_id
   WHERE COALESCE(m.callback_url, r.callback_url, a.status_webhook_url) IS NOT NULL`;
 
-/** The JSON parameter of `INSERT_STATUS_EVENTS_SQLITE`. */
-export function statusEventsJson(candidates: readonly StatusEventCandidate[]): string {
-  // Event ids are made only for the candidates that become events (most messages have no webhook).
+/**
+ * The JSON parameter of the SQLite event inserts (`INSERT_STATUS_EVENTS_SQLITE` and the batch
+ * callbacks'): `[eventId, messageId, status, code, detail, at]` per candidate, each with a fresh id.
+ */
+export function candidatesJson(candidates: readonly StatusEventCandidate[]): string {
+  // Callers pass only the candidates that may become events (most messages have no webhook).
   return JSON.stringify(candidates.map((c) => [newId('evt'), c.messageId, c.status, c.code, c.detail, c.at]));
 }
 

@@ -17,15 +17,15 @@ import type { AppliedBatch, StatusBatch } from './status-batch.js';
  * that receipts, answered only once stored and at most ten unanswered per SMPP bind, bounded the
  * end-to-end rate (docs/performance.md). The same writes as the statement-by-statement path:
  * each message's move guarded by its lifecycle; the history, segments and events of the messages
- * whose move was refused left out; the events in candidate order.
+ * whose move was refused left out; the events in candidate order. Every part of one statement
+ * sees the rows as they were before it, so `batch` must come folded (`foldPartUpdates`).
  */
 export async function applyStatusBatchInOneStatement(
   store: Store,
   batch: StatusBatch,
 ): Promise<AppliedBatch> {
   const now = Date.now();
-  const { patches, history, events } = batch;
-  const { newParts, partUpdates } = foldPartUpdates(batch);
+  const { patches, history, newParts, partUpdates, events } = batch;
   const sendouts = sendoutCandidates(events);
   const result = await sql<{
     refused: string[];
@@ -122,22 +122,4 @@ function candidatesWithNewIds(candidates: readonly StatusEventCandidate[]): RawB
     ${candidates.map((e) => e.status)}::text[], ${candidates.map((e) => e.code)}::text[],
     ${candidates.map((e) => e.detail)}::text[], ${candidates.map((e) => e.at)}::bigint[]
   ) WITH ORDINALITY`;
-}
-
-/**
- * The segment updates of a flush as one statement can write them: every part of one statement
- * sees the rows as they were before it, so an update of a segment inserted in the same flush is
- * folded into its insert, and of several updates of one segment the last is kept (as when they
- * ran one after another).
- */
-function foldPartUpdates(batch: StatusBatch): Pick<StatusBatch, 'newParts' | 'partUpdates'> {
-  const key = (messageId: string, index: number) => `${messageId}\u0000${index}`;
-  const last = new Map(batch.partUpdates.map((u) => [key(u.messageId, u.partIndex), u]));
-  const newParts = batch.newParts.map((part) => {
-    const update = last.get(key(part.message_id, part.part_index));
-    if (!update) return part;
-    last.delete(key(part.message_id, part.part_index));
-    return { ...part, status: update.status, code: update.code, updated_at: update.updatedAt };
-  });
-  return { newParts, partUpdates: [...last.values()] };
 }

@@ -2,8 +2,8 @@ import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { MessageHistoryTable, MessagePartsTable } from '../schema.js';
 import { type SqliteStatements, sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
-import { batchCallbackJson, sendoutCandidates } from './batch-callback-events.js';
-import { type PendingEvent, type StatusEventCandidate, statusEventsJson, toPendingEvent } from './events.js';
+import { sendoutCandidates } from './batch-callback-events.js';
+import { candidatesJson, type PendingEvent, type StatusEventCandidate, toPendingEvent } from './events.js';
 import { applyStatusBatchInOneStatement } from './status-batch-postgres.js';
 
 /** New values for one message; `undefined` leaves a column as it is. */
@@ -56,14 +56,35 @@ export interface AppliedBatch {
  * lifecycle (`WHERE status IN (…)`); the history, segment rows and events of the moves that
  * happened follow. On PostgreSQL that is one statement (status-batch-postgres.ts).
  */
-export async function applyStatusBatch(store: Store, batch: StatusBatch): Promise<AppliedBatch> {
+export async function applyStatusBatch(store: Store, unfolded: StatusBatch): Promise<AppliedBatch> {
   const now = Date.now();
+  const batch = foldPartUpdates(unfolded);
   if (store.sqlite) {
     const sqlite = store.sqlite;
     const statements = sqliteStatements(sqlite);
     return sqliteTransaction(sqlite, () => applyWithStatements(statements, batch, now));
   }
   return applyStatusBatchInOneStatement(store, batch);
+}
+
+/**
+ * The segment updates of a flush as they are written: an update of a segment inserted in the same
+ * flush (its `sent` and its receipt) is folded into the insert, and of several updates of one
+ * segment the last is kept, as when they run one after another. PostgreSQL writes a flush as one
+ * statement, whose parts cannot see each other's rows, so it needs this; SQLite gets the same.
+ */
+function foldPartUpdates(batch: StatusBatch): StatusBatch {
+  if (batch.partUpdates.length === 0) return batch;
+  const key = (messageId: string, index: number) => `${messageId}\u0000${index}`;
+  const last = new Map(batch.partUpdates.map((u) => [key(u.messageId, u.partIndex), u]));
+  if (last.size === batch.partUpdates.length && batch.newParts.length === 0) return batch;
+  const newParts = batch.newParts.map((part) => {
+    const update = last.get(key(part.message_id, part.part_index));
+    if (!update) return part;
+    last.delete(key(part.message_id, part.part_index));
+    return { ...part, status: update.status, code: update.code, updated_at: update.updatedAt };
+  });
+  return { ...batch, newParts, partUpdates: [...last.values()] };
 }
 
 /** The batch without anything of the refused messages. */
@@ -124,7 +145,7 @@ function applyWithStatements(statements: SqliteStatements, full: StatusBatch, no
     targets.length === batch.events.length ? batch.events : targets.map((i) => batch.events[i]!);
   const rows = statements.insertStatusEvents.all({
     now,
-    candidates: statusEventsJson(candidates),
+    candidates: candidatesJson(candidates),
   }) as Parameters<typeof toPendingEvent>[0][];
   return { events: mergeBySeq(rows.map(toPendingEvent), batchEvents), refused };
 }
@@ -139,7 +160,7 @@ function sqliteBatchCallbackEvents(
   if (sendouts.length === 0) return [];
   const rows = statements.insertBatchCallbackEvents.all({
     now,
-    candidates: batchCallbackJson(sendouts),
+    candidates: candidatesJson(sendouts),
   }) as Parameters<typeof toPendingEvent>[0][];
   return rows.map(toPendingEvent);
 }
