@@ -7,10 +7,11 @@ import type { Gateway } from '../gateway.js';
 import { VerifiedCredentialCache } from './dialects/accolades/verified-credential-cache.js';
 
 /**
- * Checks a login (identifier + secret) of one credential kind — Twilio's account SID and auth token,
- * Kannel's or Jasmin's username and password, Interact's Tenant-Id and Application-Key — through a cache of recently verified pairs, as the
- * account-password check does (scrypt is slow on purpose and must not cap the send rate). Failures
- * are never cached and all look alike (one store read, one hash): a 401 the dialect words its way.
+ * Checks a login (identifier + secret) of one credential kind — Twilio's account SID and auth
+ * token, Kannel's or Jasmin's username and password, Interact's Tenant-Id and Application-Key —
+ * through a cache of recently verified pairs, as the account-password check does (scrypt is slow
+ * on purpose and must not cap the send rate). Failures are never cached and all look alike (one
+ * store read, one hash): a 401 the dialect words its way.
  */
 export class DialectCredentialCheck {
   private readonly credentials: DialectCredentials;

@@ -98,10 +98,6 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
       units.flatMap((u) => u.rows),
       units.flatMap((u) => u.history),
     );
-    for (const unit of units) {
-      const { segments, quota } = unit.usage;
-      if (quota !== null && segments > quota) throw new LimitRefusal(unit.accountId, 'quota');
-    }
     // One usage upsert and one debit per account, not per request: each was a round trip, and the
     // requests of one account all wait on its usage row's lock until the commit (per request, that
     // held PostgreSQL ingest to a third of its rate; docs/performance.md). A sum the store refuses
@@ -109,6 +105,8 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
     // request still gets its own verdict. Accounts in id order: concurrent batches lock alike.
     for (const group of perAccount(units)) {
       const { accountId, period, segments, quota, debitMicros } = group;
+      // The conditional upsert below checks an existing row; a new one must fit on its own.
+      if (quota !== null && segments > quota) throw new LimitRefusal(accountId, 'quota');
       const counted = await trx
         .insertInto('account_usage')
         .values({ account_id: accountId, period, segments })
@@ -128,7 +126,7 @@ export async function storeAcceptedBatch(store: Store, units: readonly AcceptedU
         )
         .returning('segments')
         .executeTakeFirst();
-      if (!counted || (quota !== null && segments > quota)) throw new LimitRefusal(accountId, 'quota');
+      if (!counted) throw new LimitRefusal(accountId, 'quota');
       if (debitMicros > 0) {
         const debited = await trx
           .updateTable('accounts')

@@ -32,8 +32,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
  * Who calls the Interact API: `Tenant-Id` and `Application-Key` checked against the live
  * `application_key` credential of that tenant in the `Environment-Name` environment (absent: the
  * default one, `''`), through the verified-credential cache (scrypt per request held the API to
- * a few dozen sends a second). On the REST paths the account in the path must be the caller's own, by its
- * account id or by the Tenant-Id.
+ * a few dozen sends a second). On the REST paths the account in the path must be the caller's
+ * own, by its account id or by the Tenant-Id.
  */
 export async function authenticateInteract(
   request: FastifyRequest,
