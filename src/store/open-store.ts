@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockSqliteFile } from './data-dir-lock.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { openSqliteConnection, type SqliteConnectionSettings } from './sqlite-connection.js';
+import { WriterThreadSqliteDialect } from './sqlite-writer/worker-dialect.js';
+import { inProcessSqliteWriter, type SqliteWriter } from './sqlite-writer/write-ops.js';
+import { SqliteWriterThread } from './sqlite-writer/writer-client.js';
 
 export const DIALECT_NAMES = ['sqlite', 'postgres'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
@@ -15,10 +19,16 @@ export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
   /**
-   * The raw SQLite connection (SQLite only). The hot paths write through it with cached prepared
-   * statements in synchronous transactions, skipping per-call query building and statement parsing.
+   * The raw SQLite connection of this thread (SQLite only): the hot reads use it with cached
+   * prepared statements, skipping per-call query building and statement parsing.
    */
   readonly sqlite: SqliteDatabase.Database | undefined;
+  /**
+   * SQLite only: where the hot writes go (accepted batches, status batches, webhook outcomes). For
+   * a file, a thread of its own that owns the one writing connection (sqlite-writer/); then `sqlite`
+   * above is this thread's connection for reads, and Kysely sends every write to that thread too.
+   */
+  readonly sqliteWriter: SqliteWriter | undefined;
   /** Human-readable location (file path or URL without password), for logs. */
   readonly location: string;
   /**
@@ -47,6 +57,8 @@ export interface OpenStoreOptions {
   sqliteCacheMiB?: number;
   /** How much of the SQLite file is memory-mapped, in MiB (0, none, unless given). */
   sqliteMmapMiB?: number;
+  /** SQLite: write on a thread of its own (the default for a file; `:memory:` never does). */
+  sqliteWriterThread?: boolean;
   /** Size of the PostgreSQL connection pool. */
   poolSize?: number;
   /** Refuse to open a SQLite file another live process has open (the gateway and `migrate` do). */
@@ -65,40 +77,48 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return openSqlite(options);
 }
 
-function openSqlite(options: OpenStoreOptions): Store {
+async function openSqlite(options: OpenStoreOptions): Promise<Store> {
   const file = options.sqliteFile ?? join(options.dataDir ?? './data', 'smsgate.db');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const lock = options.exclusive && file !== ':memory:' ? lockSqliteFile(file) : undefined;
+  const settings: SqliteConnectionSettings = {
+    file,
+    synchronous: options.sqliteSynchronous ?? 'full',
+    cacheMiB: options.sqliteCacheMiB ?? 16,
+    mmapMiB: options.sqliteMmapMiB ?? 0,
+  };
   let sqlite: SqliteDatabase.Database;
+  let writerThread: SqliteWriterThread | undefined;
   try {
-    sqlite = new SqliteDatabase(file);
+    sqlite = openSqliteConnection(settings);
+    // A file gets a writer thread of its own; `:memory:` is one connection's alone, so its writes
+    // stay on this thread.
+    if (file !== ':memory:' && options.sqliteWriterThread !== false)
+      writerThread = await SqliteWriterThread.start(settings).catch((error) => {
+        sqlite.close();
+        throw error;
+      });
   } catch (error) {
     lock?.release();
     throw error;
   }
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  // Only another process (a backup, an operator's sqlite3) can hold a lock on our file. The wait
-  // blocks the event loop (better-sqlite3 is synchronous), so it is short: with 5 s every queued
-  // write stalled the process for 5 s and nothing answered; with 200 ms sends get 503 at once.
-  sqlite.pragma('busy_timeout = 200');
-  sqlite.pragma('foreign_keys = ON');
-  // The working set of a busy gateway is the recent messages: a modest page cache holds them, and
-  // the operating system's page cache the rest. A 64 MiB cache and a 256 MiB map measured no faster
-  // and took a million-message queue from 256 to 541 MiB resident (docs/performance.md).
-  sqlite.pragma(`cache_size = ${-1024 * (options.sqliteCacheMiB ?? 16)}`);
-  sqlite.pragma(`mmap_size = ${1024 * 1024 * (options.sqliteMmapMiB ?? 0)}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: writerThread
+      ? new WriterThreadSqliteDialect(sqlite, writerThread)
+      : new SqliteDialect({ database: sqlite }),
+  });
   return {
     db,
     dialect: 'sqlite',
     sqlite,
+    sqliteWriter: writerThread ?? inProcessSqliteWriter(sqlite),
     // One process per SQLite file: nobody else to tell.
     listenForChanges: undefined,
     changeChannel: undefined,
     location: file,
     close: async () => {
       await db.destroy();
+      await writerThread?.close();
       lock?.release();
     },
   };
@@ -137,6 +157,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     db,
     dialect: 'postgres',
     sqlite: undefined,
+    sqliteWriter: undefined,
     changeChannel,
     async listenForChanges(onPayload) {
       const client = new pg.Client({ connectionString: url });

@@ -154,23 +154,43 @@ async function commitPending(sqlite: SqliteDatabase.Database): Promise<void> {
   while (sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
   const writes = pendingWrites.get(sqlite)?.splice(0) ?? [];
   if (writes.length === 0) return;
+  const outcomes = runInOneTransaction(
+    sqlite,
+    writes.map((pending) => pending.write),
+  );
+  writes.forEach((pending, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) pending.resolve(outcome.value);
+    else pending.reject(outcome.error);
+  });
+}
+
+export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Runs `writes` in one IMMEDIATE transaction, one commit (and fsync) for all, each write its own
+ * savepoint: one that throws is rolled back alone and only its outcome is the error; a failed
+ * commit is every write's outcome. Used by the group commit here and by the SQLite writer thread.
+ */
+export function runInOneTransaction(
+  sqlite: SqliteDatabase.Database,
+  writes: readonly (() => unknown)[],
+): WriteOutcome[] {
   if (writes.length === 1) {
-    const only = writes[0]!;
     try {
-      only.resolve(sqlite.transaction(only.write).immediate());
+      return [{ ok: true, value: sqlite.transaction(writes[0]!).immediate() }];
     } catch (error) {
-      only.reject(error);
+      return [{ ok: false, error }];
     }
-    return;
   }
-  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  const outcomes: WriteOutcome[] = [];
   try {
     sqlite
       .transaction(() => {
-        for (const pending of writes) {
+        for (const write of writes) {
           try {
             // A transaction function called inside a transaction runs as a savepoint.
-            outcomes.push({ ok: true, value: sqlite.transaction(pending.write)() });
+            outcomes.push({ ok: true, value: sqlite.transaction(write)() });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
@@ -178,12 +198,7 @@ async function commitPending(sqlite: SqliteDatabase.Database): Promise<void> {
       })
       .immediate();
   } catch (error) {
-    for (const pending of writes) pending.reject(error);
-    return;
+    return writes.map(() => ({ ok: false, error }));
   }
-  writes.forEach((pending, i) => {
-    const outcome = outcomes[i]!;
-    if (outcome.ok) pending.resolve(outcome.value);
-    else pending.reject(outcome.error);
-  });
+  return outcomes;
 }

@@ -1,3 +1,4 @@
+import type SqliteDatabase from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type {
@@ -6,7 +7,7 @@ import type {
   MessageRequestsTable,
   MessagesTable,
 } from '../schema.js';
-import { sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
+import { sqliteStatements } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
 import { type IdempotencyEntry, insertIdempotentResponse } from './idempotency.js';
 import { insertMessages } from './messages-insert.js';
@@ -46,42 +47,8 @@ export class LimitRefusal extends Error {
  * more against the one truth; a unit they refuse fails the transaction with a LimitRefusal.
  */
 export async function storeAcceptedBatch(store: Store, units: readonly AcceptedUnit[]): Promise<void> {
-  if (store.sqlite) {
-    const statements = sqliteStatements(store.sqlite);
-    await sqliteTransaction(store.sqlite, () => {
-      for (const unit of units) {
-        for (const request of unit.requests) statements.insertRequest.run(request);
-        for (const row of unit.rows) statements.insertMessage.run(row);
-        for (const ref of unit.refs)
-          statements.insertRef.run(ref.message_id, ref.account_id, ref.name, ref.value);
-        const { period, segments, quota } = unit.usage;
-        if (quota === null) statements.addUsage.run(unit.accountId, period, segments);
-        else if (
-          statements.addUsageWithin.run({ account: unit.accountId, period, segments, quota }).changes === 0
-        )
-          throw new LimitRefusal(unit.accountId, 'quota');
-        if (
-          unit.debitMicros > 0 &&
-          statements.debitBalance.run({ debit: unit.debitMicros, account: unit.accountId }).changes === 0
-        )
-          throw new LimitRefusal(unit.accountId, 'balance');
-        for (const h of unit.history) {
-          statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
-        }
-        const idem = unit.idempotency;
-        if (idem) {
-          statements.deleteIdempotency.run(unit.accountId, idem.key, idem.expiredBefore);
-          statements.insertIdempotency.run(
-            unit.accountId,
-            idem.key,
-            idem.requestHash,
-            idem.statusCode,
-            idem.response,
-            idem.createdAt,
-          );
-        }
-      }
-    });
+  if (store.sqliteWriter) {
+    await store.sqliteWriter.write('acceptedBatch', units);
     return;
   }
   await store.db.transaction().execute(async (trx) => {
@@ -178,4 +145,44 @@ function perAccount(units: readonly AcceptedUnit[]): AccountTotals[] {
   return [...totals.values()].sort((a, b) =>
     a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.period < b.period ? -1 : 1,
   );
+}
+
+/** The SQLite side of storeAcceptedBatch: run in the writer's transaction (sqlite-writer/). */
+export function writeAcceptedBatchSqlite(
+  sqlite: SqliteDatabase.Database,
+  units: readonly AcceptedUnit[],
+): void {
+  const statements = sqliteStatements(sqlite);
+  for (const unit of units) {
+    for (const request of unit.requests) statements.insertRequest.run(request);
+    for (const row of unit.rows) statements.insertMessage.run(row);
+    for (const ref of unit.refs)
+      statements.insertRef.run(ref.message_id, ref.account_id, ref.name, ref.value);
+    const { period, segments, quota } = unit.usage;
+    if (quota === null) statements.addUsage.run(unit.accountId, period, segments);
+    else if (
+      statements.addUsageWithin.run({ account: unit.accountId, period, segments, quota }).changes === 0
+    )
+      throw new LimitRefusal(unit.accountId, 'quota');
+    if (
+      unit.debitMicros > 0 &&
+      statements.debitBalance.run({ debit: unit.debitMicros, account: unit.accountId }).changes === 0
+    )
+      throw new LimitRefusal(unit.accountId, 'balance');
+    for (const h of unit.history) {
+      statements.insertHistory.run(h.message_id, h.status, h.at, h.code ?? null, h.detail ?? null);
+    }
+    const idem = unit.idempotency;
+    if (idem) {
+      statements.deleteIdempotency.run(unit.accountId, idem.key, idem.expiredBefore);
+      statements.insertIdempotency.run(
+        unit.accountId,
+        idem.key,
+        idem.requestHash,
+        idem.statusCode,
+        idem.response,
+        idem.createdAt,
+      );
+    }
+  }
 }

@@ -4,7 +4,6 @@ import { newId } from '../../core/ids.js';
 import { FINAL_STATUSES } from '../../core/statuses.js';
 import type { Store } from '../open-store.js';
 import type { Database, EventsTable } from '../schema.js';
-import { sqliteTransaction } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
 
 /** An event as the API and the deliverer see it (which node holds it is the cluster's business). */
@@ -234,21 +233,8 @@ const sqliteOutcomeStatements = new WeakMap<object, SqliteDatabase.Statement>();
 
 /** Stores attempt outcomes in one transaction. */
 export async function storeEventOutcomes(store: Store, outcomes: readonly EventOutcome[]): Promise<void> {
-  if (store.sqlite) {
-    const sqlite = store.sqlite;
-    let update = sqliteOutcomeStatements.get(sqlite);
-    if (!update) {
-      update = sqlite.prepare(
-        'UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE seq = ?',
-      );
-      sqliteOutcomeStatements.set(sqlite, update);
-    }
-    const statement = update;
-    await sqliteTransaction(sqlite, () => {
-      for (const o of outcomes) {
-        statement.run(o.state, o.attempts, o.nextAttemptAt, o.lastError, o.deliveredAt, o.seq);
-      }
-    });
+  if (store.sqliteWriter) {
+    await store.sqliteWriter.write('eventOutcomes', outcomes);
     return;
   }
   const sorted = [...outcomes].sort((a, b) => a.seq - b.seq);
@@ -269,6 +255,22 @@ export async function storeEventOutcomes(store: Store, outcomes: readonly EventO
       ) AS v(seq, state, attempts, next_attempt_at, last_error, delivered_at)
       WHERE e.seq = v.seq`.execute(trx);
   });
+}
+
+/** The SQLite side of storeEventOutcomes: run in the writer's transaction (sqlite-writer/). */
+export function writeEventOutcomesSqlite(
+  sqlite: SqliteDatabase.Database,
+  outcomes: readonly EventOutcome[],
+): void {
+  let update = sqliteOutcomeStatements.get(sqlite);
+  if (!update) {
+    update = sqlite.prepare(
+      'UPDATE events SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE seq = ?',
+    );
+    sqliteOutcomeStatements.set(sqlite, update);
+  }
+  for (const o of outcomes)
+    update.run(o.state, o.attempts, o.nextAttemptAt, o.lastError, o.deliveredAt, o.seq);
 }
 
 /** One event by its public id, limited to the given accounts (undefined = any). */

@@ -1,7 +1,8 @@
+import type SqliteDatabase from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { Store } from '../open-store.js';
 import type { MessageHistoryTable, MessagePartsTable } from '../schema.js';
-import { type SqliteStatements, sqliteStatements, sqliteTransaction } from '../sqlite-writes.js';
+import { type SqliteStatements, sqliteStatements } from '../sqlite-writes.js';
 import { sendoutCandidates } from './batch-callback-events.js';
 import { candidatesJson, type PendingEvent, type StatusEventCandidate, toPendingEvent } from './events.js';
 import { applyStatusBatchInOneStatement } from './status-batch-postgres.js';
@@ -59,11 +60,7 @@ export interface AppliedBatch {
 export async function applyStatusBatch(store: Store, unfolded: StatusBatch): Promise<AppliedBatch> {
   const now = Date.now();
   const batch = foldPartUpdates(unfolded);
-  if (store.sqlite) {
-    const sqlite = store.sqlite;
-    const statements = sqliteStatements(sqlite);
-    return sqliteTransaction(sqlite, () => applyWithStatements(statements, batch, now));
-  }
+  if (store.sqliteWriter) return store.sqliteWriter.write('statusBatch', { batch, now });
   return applyStatusBatchInOneStatement(store, batch);
 }
 
@@ -96,6 +93,14 @@ function withoutRefused(batch: StatusBatch, refused: ReadonlySet<string>): Statu
     partUpdates: batch.partUpdates.filter((u) => !refused.has(u.messageId)),
     events: batch.events.filter((e) => !refused.has(e.messageId)),
   };
+}
+
+/** The SQLite side of applyStatusBatch: run in the writer's transaction (sqlite-writer/). */
+export function applyStatusBatchSqlite(
+  sqlite: SqliteDatabase.Database,
+  { batch, now }: { batch: StatusBatch; now: number },
+): AppliedBatch {
+  return applyWithStatements(sqliteStatements(sqlite), batch, now);
 }
 
 function applyWithStatements(statements: SqliteStatements, full: StatusBatch, now: number): AppliedBatch {
