@@ -36,7 +36,10 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smsgate-bench-'));
   const configFile = join(dataDir, 'config.json');
-  writeFileSync(configFile, JSON.stringify(config));
+  // BENCH_SQLITE_WRITER_THREAD=1: the same scenario with `sqlite.writerThread` on.
+  const sqlite = { ...((config.sqlite as Record<string, unknown> | undefined) ?? {}) };
+  if (process.env.BENCH_SQLITE_WRITER_THREAD === '1') sqlite.writerThread = true;
+  writeFileSync(configFile, JSON.stringify({ ...config, sqlite }));
   const port = await freePort();
   // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway process.
   const nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];

@@ -168,6 +168,7 @@ export class Gateway {
         sqliteSynchronous: config.sqlite.synchronous,
         sqliteCacheMiB: config.sqlite.cacheMiB,
         sqliteMmapMiB: config.sqlite.mmapMiB,
+        sqliteWriterThread: config.sqlite.writerThread,
         exclusive: true,
       }));
     try {

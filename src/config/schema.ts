@@ -161,6 +161,12 @@ export const configSchema = z
          * measured no faster on the bench's workload, so none by default.
          */
         mmapMiB: z.number().int().min(0).max(1_048_576).default(0),
+        /**
+         * Write on a thread of its own (one writing connection; reads stay on the main thread).
+         * A quarter more single sends with callbacks, but about 60 MiB more resident, past the
+         * 300 MB a million queued messages must stay under (docs/performance.md): off by default.
+         */
+        writerThread: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -24,9 +24,10 @@ export interface Store {
    */
   readonly sqlite: SqliteDatabase.Database | undefined;
   /**
-   * SQLite only: where the hot writes go (accepted batches, status batches, webhook outcomes). For
-   * a file, a thread of its own that owns the one writing connection (sqlite-writer/); then `sqlite`
-   * above is this thread's connection for reads, and Kysely sends every write to that thread too.
+   * SQLite only: where the hot writes go (accepted batches, status batches, webhook outcomes): this
+   * thread's connection, or with `sqliteWriterThread` a thread of its own that owns the one writing
+   * connection (sqlite-writer/); then `sqlite` above is used for reads only, and Kysely sends every
+   * write and every transaction to that thread too.
    */
   readonly sqliteWriter: SqliteWriter | undefined;
   /** Human-readable location (file path or URL without password), for logs. */
@@ -57,7 +58,7 @@ export interface OpenStoreOptions {
   sqliteCacheMiB?: number;
   /** How much of the SQLite file is memory-mapped, in MiB (0, none, unless given). */
   sqliteMmapMiB?: number;
-  /** SQLite: write on a thread of its own (the default for a file; `:memory:` never does). */
+  /** SQLite: write on a thread of its own (a file only; `:memory:` cannot be shared). Off unless asked. */
   sqliteWriterThread?: boolean;
   /** Size of the PostgreSQL connection pool. */
   poolSize?: number;
@@ -91,13 +92,9 @@ async function openSqlite(options: OpenStoreOptions): Promise<Store> {
   let writerThread: SqliteWriterThread | undefined;
   try {
     sqlite = openSqliteConnection(settings);
-    // A file gets a writer thread of its own; `:memory:` is one connection's alone, so its writes
-    // stay on this thread.
-    if (file !== ':memory:' && options.sqliteWriterThread !== false)
-      writerThread = await SqliteWriterThread.start(settings).catch((error) => {
-        sqlite.close();
-        throw error;
-      });
+    // A file may get a writer thread of its own; `:memory:` is one connection's alone.
+    if (file !== ':memory:' && options.sqliteWriterThread === true)
+      writerThread = SqliteWriterThread.start(settings);
   } catch (error) {
     lock?.release();
     throw error;

@@ -42,6 +42,9 @@ export interface TestStore extends Store {
 
 let schemaCounter = 0;
 
+/** SMSGATE_TEST_SQLITE_WRITER_THREAD=1: the SQLite suites with `sqlite.writerThread` on (docs/performance.md). */
+const WRITER_THREAD = process.env.SMSGATE_TEST_SQLITE_WRITER_THREAD === '1';
+
 /** SQLite and PostgreSQL, for tests that must pass on both. */
 export const TEST_DATABASES: readonly TestDatabase[] = [
   {
@@ -49,11 +52,16 @@ export const TEST_DATABASES: readonly TestDatabase[] = [
     async open(options = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'smsgate-test-'));
       const file = join(dir, 'smsgate.db');
-      const store = await openStore({ sqliteFile: file, sqliteSynchronous: 'normal' });
+      const store = await openStore({
+        sqliteFile: file,
+        sqliteSynchronous: 'normal',
+        sqliteWriterThread: WRITER_THREAD,
+      });
       if (options.migrate !== false) await migrateToLatest(store);
       return {
         ...store,
-        reopen: () => openStore({ sqliteFile: file, sqliteSynchronous: 'normal' }),
+        reopen: () =>
+          openStore({ sqliteFile: file, sqliteSynchronous: 'normal', sqliteWriterThread: WRITER_THREAD }),
         async destroy() {
           await store.close().catch(() => {});
           rmSync(dir, { recursive: true, force: true });

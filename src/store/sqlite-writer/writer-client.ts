@@ -39,20 +39,13 @@ export class SqliteWriterThread implements SqliteWriter {
     worker.unref();
   }
 
-  /** Starts the thread and resolves once its connection is open (or rejects with why not). */
-  static start(settings: SqliteConnectionSettings): Promise<SqliteWriterThread> {
-    const worker = startWorker(settings);
-    return new Promise((resolve, reject) => {
-      const failed = (error: Error) => reject(error);
-      const exited = (code: number) => reject(new Error(`the SQLite writer thread exited (code ${code})`));
-      worker.once('error', failed);
-      worker.once('exit', exited);
-      worker.once('message', () => {
-        worker.off('error', failed);
-        worker.off('exit', exited);
-        resolve(new SqliteWriterThread(worker));
-      });
-    });
+  /**
+   * Starts the thread. Requests may be made at once: they wait in the thread's port while it
+   * loads (not waiting for it took the writer's start out of the gateway's cold start). If it
+   * cannot open the file, every request is rejected with why.
+   */
+  static start(settings: SqliteConnectionSettings): SqliteWriterThread {
+    return new SqliteWriterThread(startWorker(settings));
   }
 
   write<K extends SqliteWriteOp>(op: K, input: SqliteWriteInput<K>): Promise<SqliteWriteResult<K>> {

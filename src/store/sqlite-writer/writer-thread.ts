@@ -6,9 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
 import { openSqliteConnection, type SqliteConnectionSettings } from '../sqlite-connection.js';
-import { runInOneTransaction } from '../sqlite-writes.js';
-import { type QueryReply, toWireError, type WriterReply, type WriterRequest } from './protocol.js';
-import { runWriteOp } from './write-ops.js';
+import { runInOneTransaction } from '../sqlite-one-transaction.js';
+import type { QueryReply, WireError, WriterReply, WriterRequest } from './protocol.js';
 
 type WriteRequest = Extract<WriterRequest, { type: 'write' }>;
 
@@ -22,9 +21,29 @@ let openTransaction: number | undefined;
 let waitingForTransaction: WriterRequest[] = [];
 let writes: WriteRequest[] = [];
 let flushScheduled = false;
+// The write ops (and the query modules and Kysely under them) load when the first hot write comes:
+// a start's migrations and reads do not wait for them (loading them first added 150 ms to every
+// cold start; docs/performance.md).
+let writeOps: typeof import('./write-ops.js') | undefined;
+let wire: typeof import('./protocol.js') | undefined;
+let loading: Promise<void> | undefined;
+
+function loadWriteOps(): Promise<void> {
+  loading ??= Promise.all([import('./write-ops.js'), import('./protocol.js')]).then(
+    ([ops, protocol]) => {
+      writeOps = ops;
+      wire = protocol;
+      scheduleFlush();
+    },
+    (error: unknown) => {
+      // Not expected (it is our own code); the writes asked for fail rather than wait for ever.
+      for (const request of writes.splice(0)) reply({ id: request.id, ok: false, error: toWire(error) });
+    },
+  );
+  return loading;
+}
 
 port.on('message', (request: WriterRequest) => handle(request));
-port.postMessage({ ready: true });
 
 function reply(message: WriterReply): void {
   port!.postMessage(message);
@@ -32,11 +51,16 @@ function reply(message: WriterReply): void {
 
 function handle(request: WriterRequest): void {
   if (request.type === 'write') {
+    if (!writeOps) void loadWriteOps();
     writes.push(request);
     scheduleFlush();
     return;
   }
   if (request.type === 'close') {
+    if (!writeOps && writes.length > 0) {
+      void loadWriteOps().then(() => handle(request));
+      return;
+    }
     flushWrites();
     sqlite.close();
     reply({ id: request.id, ok: true, value: null });
@@ -50,7 +74,7 @@ function handle(request: WriterRequest): void {
   try {
     reply({ id: request.id, ok: true, value: run(request) });
   } catch (error) {
-    reply({ id: request.id, ok: false, error: toWireError(error) });
+    reply({ id: request.id, ok: false, error: toWire(error) });
   } finally {
     if (request.type === 'rollback' || (request.type === 'commit' && openTransaction === undefined)) {
       const waiting = waitingForTransaction;
@@ -94,8 +118,19 @@ function query(sql: string, params: readonly unknown[]): QueryReply {
   return { rows: [], changes, lastInsertRowid: Number(lastInsertRowid) };
 }
 
+/** An error as it crosses (protocol.ts); a plain one while that is still loading. */
+function toWire(error: unknown): WireError {
+  if (wire) return wire.toWireError(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    name: error instanceof Error ? error.name : 'Error',
+    message: error instanceof Error ? error.message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
 function scheduleFlush(): void {
-  if (flushScheduled || writes.length === 0) return;
+  if (flushScheduled || writes.length === 0 || !writeOps) return;
   flushScheduled = true;
   // setImmediate: the requests posted in one turn of the main thread arrive together; they all
   // join the one transaction.
@@ -107,19 +142,20 @@ function scheduleFlush(): void {
 
 /** The hot writes waiting, in one transaction (not while a Kysely transaction is open). */
 function flushWrites(): void {
-  if (openTransaction !== undefined || writes.length === 0) return;
+  const ops = writeOps;
+  if (openTransaction !== undefined || writes.length === 0 || !ops) return;
   const batch = writes;
   writes = [];
   const outcomes = runInOneTransaction(
     sqlite,
-    batch.map((request) => () => runWriteOp(sqlite, request.op, request.input)),
+    batch.map((request) => () => ops.runWriteOp(sqlite, request.op, request.input)),
   );
   batch.forEach((request, i) => {
     const outcome = outcomes[i]!;
     reply(
       outcome.ok
         ? { id: request.id, ok: true, value: outcome.value }
-        : { id: request.id, ok: false, error: toWireError(outcome.error) },
+        : { id: request.id, ok: false, error: toWire(outcome.error) },
     );
   });
 }
