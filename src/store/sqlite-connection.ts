@@ -32,3 +32,18 @@ export function openSqliteConnection(settings: SqliteConnectionSettings): Sqlite
   }
   return sqlite;
 }
+
+/** Statements by their SQL, so each is parsed once; a bounded map (Kysely's SQL varies little). */
+export function cachedStatement(
+  cache: Map<string, SqliteDatabase.Statement>,
+  sqlite: SqliteDatabase.Database,
+  sql: string,
+): SqliteDatabase.Statement {
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = sqlite.prepare(sql);
+    if (cache.size >= 500) cache.clear();
+    cache.set(sql, statement);
+  }
+  return statement;
+}

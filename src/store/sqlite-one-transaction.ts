@@ -5,7 +5,7 @@ export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: un
 /**
  * Runs `writes` in one IMMEDIATE transaction, one commit (and fsync) for all, each write its own
  * savepoint: one that throws is rolled back alone and only its outcome is the error; a failed
- * commit is every write's outcome. Used by the group commit here and by the SQLite writer thread.
+ * commit is every write's outcome. Used by the in-process group commit (sqlite-writes.ts) and by the SQLite writer thread.
  */
 export function runInOneTransaction(
   sqlite: SqliteDatabase.Database,

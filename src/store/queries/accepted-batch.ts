@@ -10,7 +10,10 @@ import type {
 import { sqliteStatements } from '../sqlite-writes.js';
 import { chunk } from './chunk.js';
 import { type IdempotencyEntry, insertIdempotentResponse } from './idempotency.js';
+import { LimitRefusal } from './limit-refusal.js';
 import { insertMessages } from './messages-insert.js';
+
+export { LimitRefusal };
 
 /** The messages of one accepted request, with its idempotency record when it had a key. */
 export interface AcceptedUnit {
@@ -26,19 +29,6 @@ export interface AcceptedUnit {
   refs: readonly Insertable<MessageRefsTable>[];
   history: readonly Insertable<MessageHistoryTable>[];
   idempotency: IdempotencyEntry | undefined;
-}
-
-/**
- * The store refused a unit because its account's balance or quota no longer covers it: another
- * node (or a request this node had not seen) took it first. Nothing of the transaction is stored.
- */
-export class LimitRefusal extends Error {
-  constructor(
-    readonly accountId: string,
-    readonly limit: 'balance' | 'quota',
-  ) {
-    super(`the store refused the ${limit} of account ${accountId}`);
-  }
 }
 
 /**

@@ -1,5 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
-import { LimitRefusal } from '../queries/accepted-batch.js';
+// Its own small file, not accepted-batch.ts: the writer thread loads this at once, before the
+// write code and Kysely under it.
+import { LimitRefusal } from '../queries/limit-refusal.js';
 import type { SqliteWriteOp } from './write-ops.js';
 
 /** What the main thread asks of the SQLite writer thread. */

@@ -11,6 +11,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { cachedStatement } from '../sqlite-connection.js';
 import type { QueryReply } from './protocol.js';
 import type { SqliteWriterThread } from './writer-client.js';
 
@@ -119,17 +120,13 @@ class WriterThreadDriver implements Driver {
   /** The statement prepared on this thread's connection when it only reads; otherwise undefined. */
   private readStatement(compiled: CompiledQuery): SqliteDatabase.Statement | undefined {
     if (WRITE_KINDS.has(compiled.query.kind)) return undefined;
-    let statement = this.reads.get(compiled.sql);
-    if (!statement) {
-      try {
-        statement = this.reader.prepare(compiled.sql);
-      } catch {
-        // Some statements only the writer's connection can prepare (one naming a table a schema
-        // change of the same migration creates); it reports any real error.
-        return undefined;
-      }
-      if (this.reads.size >= 500) this.reads.clear();
-      this.reads.set(compiled.sql, statement);
+    let statement: SqliteDatabase.Statement;
+    try {
+      statement = cachedStatement(this.reads, this.reader, compiled.sql);
+    } catch {
+      // Some statements only the writer's connection can prepare (one naming a table a schema
+      // change of the same migration creates); it reports any real error.
+      return undefined;
     }
     return statement.reader && statement.readonly ? statement : undefined;
   }

@@ -5,9 +5,13 @@
 // connection (WAL lets it read while this one writes); see worker-dialect.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
-import { openSqliteConnection, type SqliteConnectionSettings } from '../sqlite-connection.js';
+import {
+  cachedStatement,
+  openSqliteConnection,
+  type SqliteConnectionSettings,
+} from '../sqlite-connection.js';
 import { runInOneTransaction } from '../sqlite-one-transaction.js';
-import type { QueryReply, WireError, WriterReply, WriterRequest } from './protocol.js';
+import { type QueryReply, toWireError, type WriterReply, type WriterRequest } from './protocol.js';
 
 type WriteRequest = Extract<WriterRequest, { type: 'write' }>;
 
@@ -25,19 +29,17 @@ let flushScheduled = false;
 // a start's migrations and reads do not wait for them (loading them first added 150 ms to every
 // cold start; docs/performance.md).
 let writeOps: typeof import('./write-ops.js') | undefined;
-let wire: typeof import('./protocol.js') | undefined;
 let loading: Promise<void> | undefined;
 
 function loadWriteOps(): Promise<void> {
-  loading ??= Promise.all([import('./write-ops.js'), import('./protocol.js')]).then(
-    ([ops, protocol]) => {
+  loading ??= import('./write-ops.js').then(
+    (ops) => {
       writeOps = ops;
-      wire = protocol;
       scheduleFlush();
     },
     (error: unknown) => {
       // Not expected (it is our own code); the writes asked for fail rather than wait for ever.
-      for (const request of writes.splice(0)) reply({ id: request.id, ok: false, error: toWire(error) });
+      for (const request of writes.splice(0)) reply({ id: request.id, ok: false, error: toWireError(error) });
     },
   );
   return loading;
@@ -74,7 +76,7 @@ function handle(request: WriterRequest): void {
   try {
     reply({ id: request.id, ok: true, value: run(request) });
   } catch (error) {
-    reply({ id: request.id, ok: false, error: toWire(error) });
+    reply({ id: request.id, ok: false, error: toWireError(error) });
   } finally {
     if (request.type === 'rollback' || (request.type === 'commit' && openTransaction === undefined)) {
       const waiting = waitingForTransaction;
@@ -107,26 +109,10 @@ function run(request: Exclude<WriterRequest, WriteRequest | { type: 'close' }>):
 }
 
 function query(sql: string, params: readonly unknown[]): QueryReply {
-  let statement = statements.get(sql);
-  if (!statement) {
-    if (statements.size >= 500) statements.clear();
-    statement = sqlite.prepare(sql);
-    statements.set(sql, statement);
-  }
+  const statement = cachedStatement(statements, sqlite, sql);
   if (statement.reader) return { rows: statement.all(params) };
   const { changes, lastInsertRowid } = statement.run(params);
   return { rows: [], changes, lastInsertRowid: Number(lastInsertRowid) };
-}
-
-/** An error as it crosses (protocol.ts); a plain one while that is still loading. */
-function toWire(error: unknown): WireError {
-  if (wire) return wire.toWireError(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  return {
-    name: error instanceof Error ? error.name : 'Error',
-    message: error instanceof Error ? error.message : String(error),
-    ...(typeof code === 'string' ? { code } : {}),
-  };
 }
 
 function scheduleFlush(): void {
@@ -155,7 +141,7 @@ function flushWrites(): void {
     reply(
       outcome.ok
         ? { id: request.id, ok: true, value: outcome.value }
-        : { id: request.id, ok: false, error: toWire(outcome.error) },
+        : { id: request.id, ok: false, error: toWireError(outcome.error) },
     );
   });
 }
