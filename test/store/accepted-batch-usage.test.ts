@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  type AcceptedUnit,
-  LimitRefusal,
-  storeAcceptedBatch,
-} from '../../src/store/queries/accepted-batch.js';
+import { LimitRefusal, storeAcceptedBatch } from '../../src/store/queries/accepted-batch.js';
 import { findUsage, usagePeriod } from '../../src/store/queries/account-usage.js';
 import { findAccount, insertAccount, updateAccount } from '../../src/store/queries/accounts.js';
 import { findMessage } from '../../src/store/queries/messages-read.js';
+import { acceptedUnit } from '../helpers/accepted-units.js';
 import { describeEachDatabase, type TestStore } from '../helpers/databases.js';
-import { messageRow } from '../helpers/message-rows.js';
 
 /**
  * The accept batch counts usage and takes prepaid debits in the same transaction as the messages.
@@ -22,33 +18,6 @@ await describeEachDatabase(
   (db) => {
     let store: TestStore;
     const period = usagePeriod(Date.now());
-
-    function unit(
-      accountId: string,
-      segments: number,
-      quota: number | null,
-      debitMicros = 0,
-    ): AcceptedUnit & { id: string } {
-      // Every column, as the accept path writes it (SQLite's prepared insert names them all).
-      const row = messageRow({
-        account_id: accountId,
-        segments,
-        callback_format: null,
-        reply_required: null,
-        udhi: null,
-      });
-      return {
-        id: row.id as string,
-        accountId,
-        usage: { period, segments, quota },
-        debitMicros,
-        rows: [row],
-        requests: [],
-        refs: [],
-        history: [{ message_id: row.id, status: 'queued', at: Date.now(), code: null, detail: null }],
-        idempotency: undefined,
-      };
-    }
 
     before(async () => {
       store = await db.open();
@@ -70,7 +39,11 @@ await describeEachDatabase(
     });
 
     it('adds every request of a batch to its own account, several accounts in one batch', async () => {
-      const batch = [unit('acct_b', 2, null), unit('acct_a', 3, null), unit('acct_b', 4, null)];
+      const batch = [
+        acceptedUnit('acct_b', 2, null),
+        acceptedUnit('acct_a', 3, null),
+        acceptedUnit('acct_b', 4, null),
+      ];
       await storeAcceptedBatch(store, batch);
       assert.equal(await findUsage(store, 'acct_a', period), 3);
       assert.equal(await findUsage(store, 'acct_b', period), 6);
@@ -80,7 +53,7 @@ await describeEachDatabase(
     it('refuses a batch whose sum passes the quota though each request fits, and stores none of it', async () => {
       const before = await findUsage(store, 'acct_a', period);
       const quota = before + 10;
-      const batch = [unit('acct_a', 6, quota), unit('acct_a', 6, quota)];
+      const batch = [acceptedUnit('acct_a', 6, quota), acceptedUnit('acct_a', 6, quota)];
       await assert.rejects(storeAcceptedBatch(store, batch), (error: unknown) => {
         assert.ok(error instanceof LimitRefusal);
         assert.equal(error.limit, 'quota');
@@ -96,11 +69,14 @@ await describeEachDatabase(
 
     it('takes the summed debit, and refuses a batch that would overdraw with nothing taken', async () => {
       await storeAcceptedBatch(store, [
-        unit('acct_prepaid', 1, null, 300),
-        unit('acct_prepaid', 1, null, 200),
+        acceptedUnit('acct_prepaid', 1, null, 300),
+        acceptedUnit('acct_prepaid', 1, null, 200),
       ]);
       assert.equal((await findAccount(store, 'acct_prepaid'))?.balance_micros, 500);
-      const overdraw = [unit('acct_prepaid', 1, null, 300), unit('acct_prepaid', 1, null, 300)];
+      const overdraw = [
+        acceptedUnit('acct_prepaid', 1, null, 300),
+        acceptedUnit('acct_prepaid', 1, null, 300),
+      ];
       await assert.rejects(storeAcceptedBatch(store, overdraw), (error: unknown) => {
         assert.ok(error instanceof LimitRefusal);
         assert.equal(error.limit, 'balance');

@@ -7,38 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openStore, type Store } from '../../src/store/open-store.js';
-import {
-  type AcceptedUnit,
-  LimitRefusal,
-  storeAcceptedBatch,
-} from '../../src/store/queries/accepted-batch.js';
+import { LimitRefusal, storeAcceptedBatch } from '../../src/store/queries/accepted-batch.js';
 import { findUsage, usagePeriod } from '../../src/store/queries/account-usage.js';
 import { findAccount, insertAccount } from '../../src/store/queries/accounts.js';
 import { findMessage } from '../../src/store/queries/messages-read.js';
-import { messageRow } from '../helpers/message-rows.js';
+import { acceptedUnit } from '../helpers/accepted-units.js';
 
 const period = usagePeriod(Date.now());
-
-function unit(accountId: string, segments: number, quota: number | null): AcceptedUnit & { id: string } {
-  const row = messageRow({
-    account_id: accountId,
-    segments,
-    callback_format: null,
-    reply_required: null,
-    udhi: null,
-  });
-  return {
-    id: row.id as string,
-    accountId,
-    usage: { period, segments, quota },
-    debitMicros: 0,
-    rows: [row],
-    requests: [],
-    refs: [],
-    history: [{ message_id: row.id, status: 'queued', at: Date.now(), code: null, detail: null }],
-    idempotency: undefined,
-  };
-}
 
 const account = (id: string) => ({
   id,
@@ -74,7 +49,7 @@ describe('SQLite writer thread', () => {
   it('writes on the thread and reads what it committed on this one', async () => {
     assert.ok(store.sqliteWriter, 'a writer');
     assert.equal((await findAccount(store, 'acct_w'))?.name, 'acct_w');
-    const u = unit('acct_w', 2, null);
+    const u = acceptedUnit('acct_w', 2, null);
     await storeAcceptedBatch(store, [u]);
     assert.equal((await findMessage(store, 'acct_w', u.id))?.id, u.id);
     // The main thread's own connection sees the commit too: no write of it is pending there.
@@ -84,7 +59,7 @@ describe('SQLite writer thread', () => {
 
   it('brings a limit refusal back as a LimitRefusal, and stores nothing of the batch', async () => {
     const before = await findUsage(store, 'acct_w', period);
-    const refused = unit('acct_w', 5, before + 4);
+    const refused = acceptedUnit('acct_w', 5, before + 4);
     await assert.rejects(storeAcceptedBatch(store, [refused]), (error: unknown) => {
       assert.ok(error instanceof LimitRefusal);
       assert.equal(error.accountId, 'acct_w');
@@ -100,7 +75,7 @@ describe('SQLite writer thread', () => {
       assert.match(String((error as { code?: string }).code), /^SQLITE_CONSTRAINT/);
       return true;
     });
-    const u = unit('acct_w', 1, null);
+    const u = acceptedUnit('acct_w', 1, null);
     await storeAcceptedBatch(store, [u]);
     await assert.rejects(storeAcceptedBatch(store, [u]), /UNIQUE|PRIMARY/i);
     const count = store.sqlite!.prepare('SELECT count(*) AS n FROM messages WHERE id = ?').get(u.id);
@@ -108,7 +83,7 @@ describe('SQLite writer thread', () => {
   });
 
   it('holds a hot write asked for during a Kysely transaction until the transaction ends', async () => {
-    const u = unit('acct_w', 1, null);
+    const u = acceptedUnit('acct_w', 1, null);
     let stored = false;
     let pending: Promise<void> | undefined;
     await store.db.transaction().execute(async (trx) => {
@@ -136,7 +111,7 @@ describe('SQLite writer thread', () => {
       /changed my mind/,
     );
     assert.equal(await findAccount(store, 'acct_rolled_back'), undefined);
-    const u = unit('acct_w', 1, null);
+    const u = acceptedUnit('acct_w', 1, null);
     await storeAcceptedBatch(store, [u]);
     assert.ok(await findMessage(store, 'acct_w', u.id));
   });
@@ -145,7 +120,7 @@ describe('SQLite writer thread', () => {
     const other = await openStore({ sqliteFile: join(dir, 'closing.db'), sqliteWriterThread: true });
     await migrateToLatest(other);
     await insertAccount(other, account('acct_c'));
-    const u = unit('acct_c', 1, null);
+    const u = acceptedUnit('acct_c', 1, null);
     const write = storeAcceptedBatch(other, [u]);
     await other.close();
     await write;
